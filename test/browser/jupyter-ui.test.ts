@@ -101,27 +101,20 @@ test(`${NOTEBOOK} runs in Jupyter Notebook in Chromium: a Plotly chart and the s
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(`${base}/notebooks/${NOTEBOOK}?token=${token}`);
-  await page.waitForFunction(
-    () => (window as any).Jupyter?.notebook?.kernel?.is_connected?.() === true,
-    null,
-    {
-      timeout: 120_000,
-    },
-  );
+  await page.waitForFunction('window.Jupyter?.notebook?.kernel?.is_connected?.() === true', null, {
+    timeout: 120_000,
+  });
 
   // Run every cell through the UI's menu, as a learner would.
   await page.click('#celllink');
   await page.click('#run_all_cells');
-  await page.waitForFunction(
-    () => {
-      const notebook = (window as any).Jupyter.notebook;
-      const cells: any[] = notebook.get_cells().filter((cell: any) => cell.cell_type === 'code');
-      const allRan = cells.every((cell) => typeof cell.input_prompt_number === 'number');
-      return allRan && document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null;
-    },
-    null,
-    { timeout: RUN_ALL_TIMEOUT_MS, polling: 1000 },
-  );
+  // Evaluated in the page: every code cell has an execution number and the kernel is idle again.
+  const allCellsRan = `(() => {
+    const cells = window.Jupyter.notebook.get_cells().filter((cell) => cell.cell_type === 'code');
+    const allRan = cells.every((cell) => typeof cell.input_prompt_number === 'number');
+    return allRan && document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null;
+  })()`;
+  await page.waitForFunction(allCellsRan, null, { timeout: RUN_ALL_TIMEOUT_MS, polling: 1000 });
 
   const errors = await page.locator('.output_area .output_error').allInnerTexts();
   assert.deepEqual(errors, [], 'no cell shows an error');
@@ -129,7 +122,9 @@ test(`${NOTEBOOK} runs in Jupyter Notebook in Chromium: a Plotly chart and the s
   assert.ok((await charts.count()) > 0, 'a Plotly chart was drawn');
   const imageWidths = await page
     .locator('.output_area .output_png img')
-    .evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
+    .evaluateAll((images) =>
+      images.map((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+    );
   assert.ok(imageWidths.length > 0 && imageWidths.every((width) => width > 0), 'the sample grid image shows');
 
   await charts.first().scrollIntoViewIfNeeded();
