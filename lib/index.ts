@@ -1,1 +1,12 @@
+/**
+ * genlib: the shared library behind the generative-models notebooks.
+ *
+ * - `backend/`: choose and initialise the fastest TensorFlow.js backend, and explain the choice;
+ * - `data/`: IDX files, the offline MNIST-10k default, full MNIST and Fashion-MNIST, seeded batching;
+ * - `visualisation/`: Plotly charts, image grids, polars tables and live progress in notebooks;
+ * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up.
+ */
+export * from './backend';
 export * from './config/profile';
+export * from './data';
+export * from './visualisation';

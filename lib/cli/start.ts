@@ -14,7 +14,15 @@ function main(): void {
     `Jupyter Notebook ${jupyter.notebookVersion}; kernel '${KERNEL_NAME}' ${changed ? 'registered' : 'ready'} (${kernelJsonPath}).`,
   );
   console.log('After editing lib/, restart the kernel (Kernel > Restart) to pick up the change.');
-  const args = ['notebook', `--notebook-dir=${NOTEBOOKS_DIR}`, '--ip=127.0.0.1', ...process.argv.slice(2)];
+  // Jupyter refuses to run as root without --allow-root (containers and CI machines often are root).
+  const rootFlag = process.getuid?.() === 0 ? ['--allow-root'] : [];
+  const args = [
+    'notebook',
+    `--notebook-dir=${NOTEBOOKS_DIR}`,
+    '--ip=127.0.0.1',
+    ...rootFlag,
+    ...process.argv.slice(2),
+  ];
   const child = spawn(jupyter.command, args, { stdio: 'inherit', env: jupyterEnv() });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward);

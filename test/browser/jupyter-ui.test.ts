@@ -81,6 +81,7 @@ test(`${NOTEBOOK} runs in Jupyter Notebook in Chromium: a Plotly chart and the s
       `--port=${port}`,
       `--NotebookApp.token=${token}`,
       `--notebook-dir=${WORK_DIR}`,
+      ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
     ],
     { env: { ...jupyterEnv(), GENLIB_PROFILE: 'quick' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
