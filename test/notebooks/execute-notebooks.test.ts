@@ -16,7 +16,6 @@ const CELL_TIMEOUT_SECONDS = 900;
 
 interface NotebookCell {
   cell_type: string;
-  execution_count?: number | null;
   outputs?: {
     output_type: string;
     name?: string;
@@ -67,9 +66,14 @@ describe('notebooks (quick profile)', () => {
       assert.equal(result.status, 0, `nbconvert failed on ${name}:\n${result.stderr.slice(-6000)}`);
       const executed = JSON.parse(fs.readFileSync(path.join(OUTPUT_DIR, name), 'utf8'));
       const codeCells = (executed.cells as NotebookCell[]).filter((cell) => cell.cell_type === 'code');
+      // nbconvert stops at the first failing cell (exit code checked above); tslab reports no execution
+      // counts, so the outputs are what shows that the cells ran.
       assert.ok(codeCells.length > 0, `${name} has no code cells`);
+      assert.ok(
+        codeCells.filter((cell) => (cell.outputs ?? []).length > 0).length >= codeCells.length / 2,
+        `most code cells of ${name} should show an output`,
+      );
       codeCells.forEach((cell, index) => {
-        assert.notEqual(cell.execution_count ?? null, null, `code cell ${index} of ${name} did not run`);
         for (const output of cell.outputs ?? []) {
           assert.notEqual(
             output.output_type,
