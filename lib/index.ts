@@ -9,4 +9,5 @@
 export * from './backend';
 export * from './config/profile';
 export * from './data';
+export * from './training';
 export * from './visualisation';

@@ -1,0 +1,9 @@
+/** Training loops shared by every model of the collection. */
+
+export { type StepMetrics, TrainingLog } from './training-log';
+export {
+  NonFiniteMetricError,
+  type PeriodicCallback,
+  runTrainingLoop,
+  type TrainingLoopOptions,
+} from './training-loop';

@@ -1,0 +1,58 @@
+import pl from 'nodejs-polars';
+
+/** Named numbers recorded at one training step (losses, accuracies, D(x), ...). */
+export type StepMetrics = Record<string, number>;
+
+/**
+ * The record of a training run: one row per logged step, one column per metric, plus the step number and
+ * the seconds since the run started. Columns that a step did not report hold NaN in that row.
+ */
+export class TrainingLog {
+  readonly steps: number[] = [];
+  readonly seconds: number[] = [];
+  private readonly columns = new Map<string, number[]>();
+
+  /** Appends one row. */
+  push(step: number, seconds: number, metrics: StepMetrics): void {
+    const row = this.steps.length;
+    this.steps.push(step);
+    this.seconds.push(seconds);
+    for (const name of Object.keys(metrics)) {
+      if (!this.columns.has(name)) this.columns.set(name, new Array(row).fill(Number.NaN));
+    }
+    for (const [name, values] of this.columns) values.push(metrics[name] ?? Number.NaN);
+  }
+
+  /** Number of rows. */
+  get length(): number {
+    return this.steps.length;
+  }
+
+  /** The metric names, in the order they first appeared. */
+  get metricNames(): string[] {
+    return [...this.columns.keys()];
+  }
+
+  /** All values of one metric. @throws Error naming the known metrics when `name` is not one. */
+  column(name: string): number[] {
+    const values = this.columns.get(name);
+    if (!values)
+      throw new Error(`No metric '${name}' in this training log (it has: ${this.metricNames.join(', ')})`);
+    return values;
+  }
+
+  /** The metrics of the last row (empty before the first step). */
+  last(): StepMetrics {
+    const row = this.length - 1;
+    return Object.fromEntries(this.metricNames.map((name) => [name, this.column(name)[row]]));
+  }
+
+  /** The log as a polars DataFrame with columns `step`, `seconds` and one per metric. */
+  toDataFrame(): pl.DataFrame {
+    return pl.DataFrame({
+      step: this.steps,
+      seconds: this.seconds,
+      ...Object.fromEntries(this.columns),
+    });
+  }
+}
