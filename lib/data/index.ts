@@ -8,3 +8,4 @@ export * from './datasets';
 export * from './fetch';
 export * from './idx';
 export * from './random';
+export * from './toy-data';

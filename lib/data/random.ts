@@ -77,3 +77,13 @@ export function shuffledIndices(n: number, seed: number): Int32Array {
   for (let i = 0; i < n; i++) indices[i] = i;
   return shuffleInPlace(indices, createRng(seed));
 }
+
+/**
+ * Returns a draw from the standard normal distribution N(0, 1), using two uniforms from `rng`
+ * (the Box–Muller transform).
+ */
+export function randomNormal(rng: Rng): number {
+  const u = 1 - rng(); // in (0, 1], so the logarithm is finite
+  const v = rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}

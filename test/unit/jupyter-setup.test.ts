@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { PROJECT_ROOT } from '../../lib/config/paths';
 import { activeProfile, byProfile } from '../../lib/config/profile';
+import { cellTimings } from '../../lib/jupyter/execute-notebook';
 import { findJupyter, JupyterMissingError } from '../../lib/jupyter/find-jupyter';
 import {
   buildKernelSpec,
@@ -89,4 +90,28 @@ describe('missing Jupyter', () => {
       assert.match(result.stderr, /apt-get install jupyter-notebook/);
     });
   }
+});
+
+describe('notebook timing', () => {
+  test('cellTimings reads the busy/idle timestamps of code cells and skips markdown', () => {
+    const timings = cellTimings({
+      cells: [
+        { cell_type: 'markdown', source: '# title' },
+        {
+          cell_type: 'code',
+          source: ['\n', 'const x = 1;\n', 'x'],
+          metadata: {
+            execution: {
+              'iopub.status.busy': '2026-01-01T00:00:01.000Z',
+              'iopub.status.idle': '2026-01-01T00:00:03.500Z',
+            },
+          },
+        },
+        { cell_type: 'code', source: 'untimed', metadata: {} },
+      ],
+    });
+    assert.equal(timings.length, 2);
+    assert.deepEqual(timings[0], { index: 1, seconds: 2.5, firstLine: 'const x = 1;' });
+    assert.ok(Number.isNaN(timings[1].seconds));
+  });
 });
