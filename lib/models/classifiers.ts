@@ -4,6 +4,7 @@
  * seeded, so a builder with the same options always returns the same network.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tfSeed } from '../data/random';
 import { assertLayerShapes } from './shape-check';
 
 /** Options shared by the classifier builders. */
@@ -47,8 +48,8 @@ function checkOptions(options: ClassifierOptions): { numClasses: number; seed: n
   return { numClasses, seed: options.seed ?? 0 };
 }
 
-const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
-const he = (seed: number) => tf.initializers.heNormal({ seed });
+const glorot = (seed: number, layer: number) => tf.initializers.glorotUniform({ seed: tfSeed(seed, layer) });
+const he = (seed: number, layer: number) => tf.initializers.heNormal({ seed: tfSeed(seed, layer) });
 
 /** Flattens inputs of rank > 1 (images) into vectors; returns the number of features. */
 function addFlatten(model: tf.Sequential, inputShape: number[]): number {
@@ -68,7 +69,7 @@ export function buildLogisticRegression(options: ClassifierOptions): tf.Sequenti
   model.add(
     tf.layers.dense({
       units: numClasses,
-      kernelInitializer: glorot(seed),
+      kernelInitializer: glorot(seed, 0),
       name: 'logits',
       ...(flat ? {} : { inputShape: options.inputShape }),
     }),
@@ -97,7 +98,7 @@ export function buildMlpClassifier(options: MlpClassifierOptions): tf.Sequential
       tf.layers.dense({
         units,
         activation: options.activation ?? 'relu',
-        kernelInitializer: he(seed + i),
+        kernelInitializer: he(seed, i),
         name: `hidden${i + 1}`,
         ...(i === 0 && !flat ? { inputShape: options.inputShape } : {}),
       }),
@@ -106,7 +107,7 @@ export function buildMlpClassifier(options: MlpClassifierOptions): tf.Sequential
   model.add(
     tf.layers.dense({
       units: numClasses,
-      kernelInitializer: glorot(seed + hiddenUnits.length),
+      kernelInitializer: glorot(seed, hiddenUnits.length),
       name: 'logits',
     }),
   );
@@ -150,7 +151,7 @@ export function buildSmallCnn(options: SmallCnnOptions): tf.Sequential {
       filters: filters1,
       kernelSize,
       activation: 'relu',
-      kernelInitializer: he(seed),
+      kernelInitializer: he(seed, 0),
       name: 'conv1',
     }),
   );
@@ -160,7 +161,7 @@ export function buildSmallCnn(options: SmallCnnOptions): tf.Sequential {
       filters: filters2,
       kernelSize,
       activation: 'relu',
-      kernelInitializer: he(seed + 1),
+      kernelInitializer: he(seed, 1),
       name: 'conv2',
     }),
   );
@@ -171,12 +172,12 @@ export function buildSmallCnn(options: SmallCnnOptions): tf.Sequential {
       tf.layers.dense({
         units: hiddenUnits,
         activation: 'relu',
-        kernelInitializer: he(seed + 2),
+        kernelInitializer: he(seed, 2),
         name: 'features',
       }),
     );
   }
-  model.add(tf.layers.dense({ units: numClasses, kernelInitializer: glorot(seed + 3), name: 'logits' }));
+  model.add(tf.layers.dense({ units: numClasses, kernelInitializer: glorot(seed, 3), name: 'logits' }));
   assertLayerShapes(model, {
     pool1: [null, h1, w1, filters1],
     pool2: [null, h2, w2, filters2],

@@ -28,6 +28,26 @@ export {
   writeOutputFile,
 } from './notebook-display';
 export type {
+  ConfusionMatrixFigureOptions,
+  ContourLinesOptions,
+  PlaneFigureOptions,
+  PlaneGrid,
+  PlaneGridOptions,
+  PointTracesOptions,
+} from './plane-figures';
+export {
+  boundsOf,
+  CLASS_COLOURS,
+  classColour,
+  classRegionsTrace,
+  confusionMatrixFigure,
+  contourLinesTrace,
+  gridRows,
+  planeFigure,
+  planeGrid,
+  pointTraces,
+} from './plane-figures';
+export type {
   FigureHtmlOptions,
   LoadPlotlyOptions,
   PlotDisplay,
