@@ -46,6 +46,7 @@ export {
   planeFigure,
   planeGrid,
   pointTraces,
+  withAlpha,
 } from './plane-figures';
 export type {
   FigureHtmlOptions,

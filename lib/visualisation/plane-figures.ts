@@ -28,6 +28,14 @@ export function classColour(k: number): string {
   return CLASS_COLOURS[((k % CLASS_COLOURS.length) + CLASS_COLOURS.length) % CLASS_COLOURS.length];
 }
 
+/** A '#rrggbb' colour as 'rgba(r, g, b, alpha)'. */
+export function withAlpha(hex: string, alpha: number): string {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!match) throw new RangeError(`withAlpha needs a colour '#rrggbb', got '${hex}'.`);
+  const [r, g, b] = match.slice(1).map((part) => Number.parseInt(part, 16));
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
 /** A regular grid over a rectangle of the plane. */
 export interface PlaneGrid {
   /** The grid's x coordinates, increasing. */
@@ -105,9 +113,11 @@ export function classRegionsTrace(
     throw new RangeError(`numClasses must be a positive integer, got ${numClasses}.`);
   }
   // Class k fills the band [k - 0.5, k + 0.5] of z, i.e. [k / K, (k + 1) / K] of the colour scale.
+  // The fill is translucent through the colours (not the trace's opacity), so the boundary lines stay black.
+  const alpha = options.opacity ?? 0.3;
   const colourscale = Array.from({ length: numClasses }, (_, k) => [
-    [k / numClasses, classColour(k)],
-    [(k + 1) / numClasses, classColour(k)],
+    [k / numClasses, withAlpha(classColour(k), alpha)],
+    [(k + 1) / numClasses, withAlpha(classColour(k), alpha)],
   ]).flat();
   return {
     type: 'contour',
@@ -121,7 +131,6 @@ export function classRegionsTrace(
     contours: { start: 0.5, end: numClasses - 1.5, size: 1, coloring: 'heatmap' },
     line: { color: 'black', width: 1.5 },
     colorscale: colourscale,
-    opacity: options.opacity ?? 0.3,
     showscale: false,
     hoverinfo: 'skip',
   };
@@ -242,7 +251,7 @@ export function planeFigure(traces: PlotlyTrace[], options: PlaneFigureOptions =
   const layout: PlotlyFigure['layout'] = {
     height: options.height ?? 460,
     margin: { l: 50, r: 20, t: options.title ? 50 : 20, b: 40 },
-    xaxis: { title: { text: 'x₁' }, zeroline: false },
+    xaxis: { title: { text: 'x₁' }, zeroline: false, constrain: 'domain' },
     yaxis: {
       title: { text: 'x₂' },
       zeroline: false,
@@ -291,7 +300,14 @@ export function confusionMatrixFigure(
         text: matrix.map((row) => row.map(String)) as unknown as string[],
         texttemplate: '%{text}',
         hovertemplate: 'true %{y}, predicted %{x}: %{text} (%{z:.1%} of the row)<extra></extra>',
-        colorscale: 'Blues',
+        // White to dark blue, with most of the change in the first fifth, where the mistakes are.
+        colorscale: [
+          [0, '#ffffff'],
+          [0.05, '#deebf7'],
+          [0.2, '#9ecae1'],
+          [0.5, '#4292c6'],
+          [1, '#08306b'],
+        ],
         zmin: 0,
         zmax: 1,
         colorbar: { title: { text: 'share of row' }, tickformat: '.0%' },

@@ -10,6 +10,7 @@ import {
   planeFigure,
   planeGrid,
   pointTraces,
+  withAlpha,
 } from '../../lib/visualisation';
 
 describe('plane figures', () => {
@@ -48,14 +49,17 @@ describe('plane figures', () => {
     ]);
     assert.equal(trace.zmin, -0.5);
     assert.equal(trace.zmax, 2.5);
+    const c = (k: number) => withAlpha(classColour(k), 0.3);
     assert.deepEqual(trace.colorscale, [
-      [0, classColour(0)],
-      [1 / 3, classColour(0)],
-      [1 / 3, classColour(1)],
-      [2 / 3, classColour(1)],
-      [2 / 3, classColour(2)],
-      [1, classColour(2)],
+      [0, c(0)],
+      [1 / 3, c(0)],
+      [1 / 3, c(1)],
+      [2 / 3, c(1)],
+      [2 / 3, c(2)],
+      [1, c(2)],
     ]);
+    assert.equal(withAlpha('#1f77b4', 0.5), 'rgba(31, 119, 180, 0.5)');
+    assert.throws(() => withAlpha('blue', 1), /needs a colour '#rrggbb'/);
     assert.deepEqual(trace.contours, { start: 0.5, end: 1.5, size: 1, coloring: 'heatmap' });
     const lines = contourLinesTrace(grid, [0, 1, 2, 3], { levels: [0.5, 2.5, 1], name: 'p', colour: 'red' });
     assert.equal(lines.autocontour, false);
