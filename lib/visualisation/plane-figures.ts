@@ -152,6 +152,8 @@ export interface ContourLinesOptions {
   dashed?: boolean;
   /** Show level labels on the lines. Default false. */
   labels?: boolean;
+  /** Significant digits kept of each value (keeps saved notebooks small). Default 4. */
+  precision?: number;
 }
 
 /** Contour lines of a function on the grid (a density, a probability), without filling. */
@@ -161,11 +163,12 @@ export function contourLinesTrace(
   options: ContourLinesOptions = {},
 ): PlotlyTrace {
   const colour = options.colour ?? 'black';
+  const precision = options.precision ?? 4;
   const trace: PlotlyTrace = {
     type: 'contour',
     x: grid.xs,
     y: grid.ys,
-    z: gridRows(grid, values),
+    z: gridRows(grid, values).map((row) => row.map((v) => Number(v.toPrecision(precision)))),
     contours: { coloring: 'lines', showlabels: options.labels ?? false },
     colorscale: [
       [0, colour],

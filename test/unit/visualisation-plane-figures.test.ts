@@ -63,6 +63,8 @@ describe('plane figures', () => {
     assert.deepEqual(trace.contours, { start: 0.5, end: 1.5, size: 1, coloring: 'heatmap' });
     const lines = contourLinesTrace(grid, [0, 1, 2, 3], { levels: [0.5, 2.5, 1], name: 'p', colour: 'red' });
     assert.equal(lines.autocontour, false);
+    const rounded = contourLinesTrace(grid, [Math.PI, 2, 3, 4], { precision: 3 });
+    assert.equal((rounded.z as number[][])[0][0], 3.14);
     assert.equal(lines.showlegend, true);
   });
 
