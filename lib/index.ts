@@ -3,11 +3,15 @@
  *
  * - `backend/`: choose and initialise the fastest TensorFlow.js backend, and explain the choice;
  * - `data/`: IDX files, the offline MNIST-10k default, full MNIST and Fashion-MNIST, seeded batching;
+ * - `maths/`: dense linear algebra (Cholesky, symmetric eigendecomposition, covariances);
+ * - `models/`: classifiers, the Gaussian class-conditional model, PCA, the reference classifier, model IO;
  * - `visualisation/`: Plotly charts, image grids, polars tables and live progress in notebooks;
  * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up.
  */
 export * from './backend';
 export * from './config/profile';
 export * from './data';
+export * from './maths';
+export * from './models';
 export * from './training';
 export * from './visualisation';

@@ -3,6 +3,7 @@
  * format, verified downloads, and seeded shuffling and batching.
  */
 
+export * from './augment';
 export * from './catalog';
 export * from './datasets';
 export * from './fetch';

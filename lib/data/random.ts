@@ -46,6 +46,16 @@ export function deriveSeed(seed: number, ...salts: number[]): number {
   return h >>> 0;
 }
 
+/**
+ * A seed for TensorFlow.js's random ops and initializers, derived from `seed` and optional salts (a layer
+ * index, a step). Never 0: `tf.randomNormal`, `tf.truncatedNormal` and the normal initializers (heNormal,
+ * glorotNormal, ...) treat a seed of 0 as "no seed" and draw from Math.random, so `{ seed: 0 }` would
+ * silently make a run irreproducible.
+ */
+export function tfSeed(seed: number, ...salts: number[]): number {
+  return deriveSeed(seed, ...salts) || 1;
+}
+
 /** Returns an integer in [0, n) drawn from `rng`. */
 export function randomInt(rng: Rng, n: number): number {
   return Math.floor(rng() * n);

@@ -28,6 +28,27 @@ export {
   writeOutputFile,
 } from './notebook-display';
 export type {
+  ConfusionMatrixFigureOptions,
+  ContourLinesOptions,
+  PlaneFigureOptions,
+  PlaneGrid,
+  PlaneGridOptions,
+  PointTracesOptions,
+} from './plane-figures';
+export {
+  boundsOf,
+  CLASS_COLOURS,
+  classColour,
+  classRegionsTrace,
+  confusionMatrixFigure,
+  contourLinesTrace,
+  gridRows,
+  planeFigure,
+  planeGrid,
+  pointTraces,
+  withAlpha,
+} from './plane-figures';
+export type {
   FigureHtmlOptions,
   LoadPlotlyOptions,
   PlotDisplay,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulWasmConfig, setShippedBatchMatMul } from './batch-mat-mul';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import {
   conv2DBackpropInputWasmConfig,
@@ -58,7 +59,8 @@ export interface WasmKernelOptions {
 
 /**
  * Registers genlib's extra wasm kernels ({@link WASM_EXTRA_KERNELS}) that the wasm backend does
- * not have, and (by default) the faster `Conv2DBackpropInput`. Idempotent: a kernel that is
+ * not have, wraps `BatchMatMul` so that transposed operands take the fast path, and (by default)
+ * installs the faster `Conv2DBackpropInput`. Idempotent: a kernel that is
  * already registered for 'wasm' (by an earlier call, or by a future tfjs-backend-wasm that ships
  * it) is left alone. Call it after importing `@tensorflow/tfjs-backend-wasm` (as `initBackend`
  * does), so that the package's own registrations come first.
@@ -71,6 +73,15 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): st
     if (tf.getKernel(kernelName, 'wasm') != null) continue;
     tf.registerKernel(configFor(kernelName, implementation));
     registered.push(kernelName);
+  }
+  // BatchMatMul with a transposed operand (every dense layer's gradient) is many times slower than an
+  // explicit transpose followed by a plain product: wrap the shipped kernel once.
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (matMul != null && matMul.kernelFunc !== batchMatMulWasmConfig.kernelFunc) {
+    setShippedBatchMatMul(matMul);
+    tf.unregisterKernel('BatchMatMul', 'wasm');
+    tf.registerKernel(batchMatMulWasmConfig);
+    registered.push('BatchMatMul');
   }
   const current = tf.getKernel('Conv2DBackpropInput', 'wasm');
   const isOurs = current != null && current.kernelFunc === conv2DBackpropInputWasmConfig.kernelFunc;
@@ -97,6 +108,7 @@ export function missingWasmTrainingKernels(): string[] {
   return WASM_EXTRA_KERNELS.map((k) => k.kernelName).filter((name) => tf.getKernel(name, 'wasm') == null);
 }
 
+export { batchMatMulWasm, batchMatMulWasmConfig } from './batch-mat-mul';
 export { conv2DBackpropFilterWasm, conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 export { conv2DBackpropInputWasm, conv2DBackpropInputWasmConfig } from './conv2d-backprop-input';
 export { cpuBridgeKernelConfig } from './cpu-bridge';
