@@ -46,9 +46,11 @@ export {
   TF_BACKEND_OF,
 } from './types';
 export {
+  activeWasmReplacements,
   isFastConv2DBackpropInputActive,
   missingWasmTrainingKernels,
   registerWasmTrainingKernels,
   WASM_EXTRA_KERNELS,
+  WASM_REPLACED_KERNELS,
   type WasmKernelOptions,
 } from './wasm-kernels';

@@ -13,6 +13,8 @@ export interface WasmBackendOptions {
   wasmPaths?: string;
   /** Use genlib's XNNPACK-based `Conv2DBackpropInput` (several times faster). Default `true`. */
   fastConv2DBackpropInput?: boolean;
+  /** Use genlib's replacements of the other slow shipped kernels (`WASM_REPLACED_KERNELS`). Default `true`. */
+  fastKernels?: boolean;
 }
 
 /** What loading a backend reports back. */
@@ -68,7 +70,10 @@ export const defaultBackendLoaders: BackendLoaders = {
   async wasm(options) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (tf.engine().registry.wasm == null) wasm.setWasmPaths(options.wasmPaths ?? defaultWasmPaths());
-    registerWasmTrainingKernels({ fastConv2DBackpropInput: options.fastConv2DBackpropInput ?? true });
+    registerWasmTrainingKernels({
+      fastConv2DBackpropInput: options.fastConv2DBackpropInput ?? true,
+      fastKernels: options.fastKernels ?? true,
+    });
     // Emscripten's Node glue adds process-wide 'uncaughtException'/'unhandledRejection' handlers that
     // rethrow and print the whole minified wasm glue file; remove them so errors look normal.
     const before = new Set<unknown>([

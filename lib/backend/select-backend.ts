@@ -18,7 +18,7 @@ import {
   type EnvironmentProbe,
   TF_BACKEND_OF,
 } from './types';
-import { isFastConv2DBackpropInputActive, WASM_EXTRA_KERNELS } from './wasm-kernels';
+import { activeWasmReplacements, WASM_EXTRA_KERNELS } from './wasm-kernels';
 
 function loadFailureHints(name: BackendName, packageName: string | undefined): string[] {
   if (name === 'tensorflow-gpu') {
@@ -139,7 +139,7 @@ export async function selectBackend(
             wasmThreads: loaded.threads,
             wasmExtraKernels: [
               ...WASM_EXTRA_KERNELS.map((k) => k.kernelName).filter((k) => tf.getKernel(k, 'wasm') != null),
-              ...(isFastConv2DBackpropInputActive() ? ['Conv2DBackpropInput (faster replacement)'] : []),
+              ...activeWasmReplacements().map((k) => `${k} (faster replacement)`),
             ],
           }
         : {}),
@@ -176,7 +176,11 @@ let cache: { key: string; promise: Promise<BackendReport> } | undefined;
 let lastReport: BackendReport | undefined;
 
 function requestKey(request: BackendRequest, options: InitBackendOptions): string {
-  return JSON.stringify([request.force ?? 'auto', options.wasm?.fastConv2DBackpropInput ?? true]);
+  return JSON.stringify([
+    request.force ?? 'auto',
+    options.wasm?.fastConv2DBackpropInput ?? true,
+    options.wasm?.fastKernels ?? true,
+  ]);
 }
 
 /**

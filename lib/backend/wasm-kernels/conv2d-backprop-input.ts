@@ -1,24 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Intermediates, runKernel, type WasmBackendLike } from './run-kernel';
+import { runShippedWasmKernel, shippedSetup } from './shipped';
 
 type Shape4D = [number, number, number, number];
-
-/**
- * The kernel tfjs-backend-wasm registers for `Conv2DBackpropInput` (a direct loop, about
- * 0.8 GFLOP/s), captured before genlib replaces it; used for the cases the fast path does not
- * handle (NCHW, non-float32).
- */
-let shippedKernel: tf.KernelConfig | undefined;
-
-/** The wasm package's own `Conv2DBackpropInput` kernel, if genlib has replaced it. */
-export function shippedConv2DBackpropInput(): tf.KernelConfig | undefined {
-  return shippedKernel;
-}
-
-/** Remembers the wasm package's own `Conv2DBackpropInput` kernel as the fallback. */
-export function setShippedConv2DBackpropInput(config: tf.KernelConfig): void {
-  shippedKernel = config;
-}
 
 /**
  * The input gradient of a 2-D convolution (`Conv2DBackpropInput`, also the forward pass of
@@ -43,10 +27,7 @@ export function conv2DBackpropInputWasm(args: {
   const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
   const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs;
   if (dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') {
-    if (shippedKernel == null) {
-      throw new Error('genlib Conv2DBackpropInput (wasm): no fallback kernel for NCHW / non-float32 inputs.');
-    }
-    return shippedKernel.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    return runShippedWasmKernel('Conv2DBackpropInput', args);
   }
   const info = tf.backend_util.computeConv2DInfo(
     inputShape,
@@ -219,5 +200,5 @@ export const conv2DBackpropInputWasmConfig: tf.KernelConfig = {
   kernelName: 'Conv2DBackpropInput',
   backendName: 'wasm',
   kernelFunc: conv2DBackpropInputWasm as unknown as tf.KernelFunc,
-  setupFunc: (backend) => shippedKernel?.setupFunc?.(backend),
+  setupFunc: shippedSetup('Conv2DBackpropInput'),
 };
