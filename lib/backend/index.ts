@@ -54,3 +54,14 @@ export {
   WASM_REPLACED_KERNELS,
   type WasmKernelOptions,
 } from './wasm-kernels';
+export {
+  MAX_WASM_THREADS,
+  prepareThreadedWasmFiles,
+  restoreSingleThreadedWasm,
+  type ThreadedWasmFiles,
+  type ThreadedWasmSetup,
+  useThreadedWasm,
+  WASM_THREADS_ENV_VAR,
+  type WasmThreadRequest,
+  wasmThreadRequest,
+} from './wasm-threads';

@@ -19,6 +19,7 @@ import {
   TF_BACKEND_OF,
 } from './types';
 import { activeWasmReplacements, WASM_EXTRA_KERNELS } from './wasm-kernels';
+import { WASM_THREADS_ENV_VAR } from './wasm-threads';
 
 function loadFailureHints(name: BackendName, packageName: string | undefined): string[] {
   if (name === 'tensorflow-gpu') {
@@ -73,7 +74,7 @@ export async function selectBackend(
           );
         }
       } else if (name === 'wasm') {
-        loaded = await loaders.wasm(options.wasm ?? {});
+        loaded = await loaders.wasm(options.wasm ?? {}, options.env ?? process.env);
       } else {
         loaded = await loaders.cpu();
       }
@@ -137,6 +138,7 @@ export async function selectBackend(
         ? {
             wasmSimd: loaded.simd,
             wasmThreads: loaded.threads,
+            ...(loaded.threading != null ? { wasmThreading: loaded.threading } : {}),
             wasmExtraKernels: [
               ...WASM_EXTRA_KERNELS.map((k) => k.kernelName).filter((k) => tf.getKernel(k, 'wasm') != null),
               ...activeWasmReplacements().map((k) => `${k} (faster replacement)`),
@@ -180,6 +182,7 @@ function requestKey(request: BackendRequest, options: InitBackendOptions): strin
     request.force ?? 'auto',
     options.wasm?.fastConv2DBackpropInput ?? true,
     options.wasm?.fastKernels ?? true,
+    options.wasm?.threads ?? (options.env ?? process.env)[WASM_THREADS_ENV_VAR] ?? 'auto',
   ]);
 }
 
