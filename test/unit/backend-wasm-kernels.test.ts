@@ -107,6 +107,19 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 6, 6, 3], filter: [3, 3, 3, 2], strides: 2, pad: 0, rounding: 'ceil' },
 ];
 
+/**
+ * Every geometry with few image channels (at most 4: the kernels' im2col/col2im paths) and again
+ * with 6 (the XNNPACK convolution paths).
+ */
+const KERNEL_CASES: ConvCase[] = [
+  ...CONV_CASES,
+  ...CONV_CASES.map((c) => ({
+    ...c,
+    x: [c.x[0], c.x[1], c.x[2], 6] as Shape4,
+    filter: [c.filter[0], c.filter[1], 6, c.filter[3]] as Shape4,
+  })),
+];
+
 const label = (c: ConvCase) =>
   `x ${c.x} filter ${c.filter} strides ${c.strides} pad ${JSON.stringify(c.pad)}${c.rounding ? ` ${c.rounding}` : ''}`;
 
@@ -160,7 +173,7 @@ describe('wasm kernel registration', () => {
 });
 
 describe('Conv2DBackpropFilter on wasm matches cpu', () => {
-  for (const [i, c] of CONV_CASES.entries()) {
+  for (const [i, c] of KERNEL_CASES.entries()) {
     it(label(c), async () => {
       const xv = randomValues(size(c.x), 10 + i);
       const dyShape = outShape(c);
@@ -210,7 +223,7 @@ describe('Conv2DBackpropFilter on wasm matches cpu', () => {
 });
 
 describe('Conv2DBackpropInput (fast) on wasm matches cpu', () => {
-  for (const [i, c] of CONV_CASES.entries()) {
+  for (const [i, c] of KERNEL_CASES.entries()) {
     it(label(c), async () => {
       const fv = randomValues(size(c.filter), 30 + i);
       const dyShape = outShape(c);

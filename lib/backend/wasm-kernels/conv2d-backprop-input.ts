@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FEW_CHANNELS, inputGradientFewChannels } from './few-channels';
 import { Intermediates, runKernel, type WasmBackendLike } from './run-kernel';
 import { runShippedWasmKernel, shippedSetup } from './shipped';
 
@@ -15,7 +16,9 @@ type Shape4D = [number, number, number, number];
  * in/out channels swapped. The sub-filters are cut out and rearranged in one pass over the filter,
  * and each phase's rows are scattered straight into the result (both on the wasm heap, by plain
  * copies): the only kernels run are the XNNPACK convolutions. Every multiply-add is one that the
- * direct kernel also does, apart from up to s - 1 border rows/columns per phase.
+ * direct kernel also does, apart from up to s - 1 border rows/columns per phase. Layers with at most
+ * {@link FEW_CHANNELS} input channels (a generator's 1-channel output) take a product plus col2im
+ * instead ({@link inputGradientFewChannels}).
  */
 export function conv2DBackpropInputWasm(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -40,6 +43,7 @@ export function conv2DBackpropInputWasm(args: {
     'channelsLast',
   );
   const { batchSize, inHeight, inWidth, inChannels, outChannels, outHeight, outWidth } = info;
+  if (inChannels <= FEW_CHANNELS) return inputGradientFewChannels(backend, dy, filter, info);
   const { filterHeight, filterWidth } = info;
   const sh = info.strideHeight;
   const sw = info.strideWidth;
