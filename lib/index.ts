@@ -4,9 +4,11 @@
  * - `backend/`: choose and initialise the fastest TensorFlow.js backend, and explain the choice;
  * - `data/`: IDX files, the offline MNIST-10k default, full MNIST and Fashion-MNIST, seeded batching;
  * - `visualisation/`: Plotly charts, image grids, polars tables and live progress in notebooks;
- * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up.
+ * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up;
+ * - `benchmarks/` (as `benchmarks.*`): the training steps `npm run bench` times, FLOP counts, a per-kernel profiler.
  */
 export * from './backend';
+export * as benchmarks from './benchmarks';
 export * from './config/profile';
 export * from './data';
 export * from './training';
