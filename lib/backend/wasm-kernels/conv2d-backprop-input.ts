@@ -48,18 +48,19 @@ export function conv2DBackpropInputWasm(args: {
   const sh = info.strideHeight;
   const sw = info.strideWidth;
   const { top, left } = info.padInfo;
-  // Input row ih maps to grid row q*sh + r with q = floor((ih + top) / sh); all phases share q in [qlo, qlo + qRows).
-  const qlo = Math.floor(top / sh);
-  const qRows = Math.floor((inHeight - 1 + top) / sh) - qlo + 1;
-  const qlow = Math.floor(left / sw);
-  const qCols = Math.floor((inWidth - 1 + left) / sw) - qlow + 1;
-
   const wasm = backend as WasmBackendLike;
   const output = wasm.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
   const temps = new Intermediates(wasm);
   try {
     for (let rh = 0; rh < sh; rh++) {
       for (let rw = 0; rw < sw; rw++) {
+        // Phase (rh, rw) holds the input rows ih = q*sh + rh - top for q in [qlo, qlo + qRows), and
+        // the columns iw = q*sw + rw - left for q in [qlow, qlow + qCols).
+        const qlo = Math.ceil((top - rh) / sh);
+        const qRows = Math.floor((inHeight - 1 + top - rh) / sh) - qlo + 1;
+        const qlow = Math.ceil((left - rw) / sw);
+        const qCols = Math.floor((inWidth - 1 + left - rw) / sw) - qlow + 1;
+        if (qRows <= 0 || qCols <= 0) continue;
         const kh = Math.ceil((filterHeight - rh) / sh);
         const kw = Math.ceil((filterWidth - rw) / sw);
         if (kh <= 0 || kw <= 0) {
