@@ -149,9 +149,10 @@ describe('wasm kernel registration', () => {
     );
   });
   it('can restore and re-install the other shipped kernels', () => {
-    assert.deepEqual(registerWasmTrainingKernels({ fastKernels: false }).sort(), ['BatchMatMul', 'Tile']);
+    const others = ['BatchMatMul', 'Greater', 'LeakyRelu', 'Tile'];
+    assert.deepEqual(registerWasmTrainingKernels({ fastKernels: false }).sort(), others);
     assert.deepEqual(activeWasmReplacements(), ['Conv2DBackpropInput']);
-    assert.deepEqual(registerWasmTrainingKernels().sort(), ['BatchMatMul', 'Tile']);
+    assert.deepEqual(registerWasmTrainingKernels().sort(), others);
     assert.equal(activeWasmReplacements().length, WASM_REPLACED_KERNELS.length);
   });
   it('is idempotent', () => {
@@ -450,6 +451,58 @@ describe('BatchMatMul on wasm (transposes, then XNNPACK) matches cpu', () => {
       return tf.grads(loss)([tf.tensor2d(xv, [16, 20]), tf.tensor2d(wv, [20, 30])]);
     };
     assertClose(await valuesOn('wasm', run), await valuesOn('cpu', run), 'dense gradients');
+  });
+});
+
+/** Same shapes and the same values element for element (NaN equals NaN, -0 differs from 0). */
+async function assertIdenticalOnWasmAndCpu(fn: () => tf.Tensor[], what: string) {
+  const wasm = await valuesOn('wasm', fn);
+  const cpu = await valuesOn('cpu', fn);
+  assert.equal(wasm.length, cpu.length, what);
+  cpu.forEach((e, k) => {
+    assert.deepEqual(wasm[k].shape, e.shape, `${what}: shape`);
+    const bad = Array.from(e.values).findIndex((v, i) => !Object.is(v, wasm[k].values[i]));
+    assert.equal(bad, -1, `${what}: [${bad}] = ${wasm[k].values[bad]} on wasm, ${e.values[bad]} on cpu`);
+  });
+}
+
+const SPECIAL = [0, -0, 1, -1, 2.5, -2.5, 1e-30, -1e-30, 1e30, -1e30, Number.NaN, Infinity, -Infinity];
+
+describe('LeakyRelu and Greater on wasm (branch-free) give exactly the values of cpu', () => {
+  for (const alpha of [0.2, 0.3, 0.01, 0, 1, -0.5]) {
+    it(`leakyRelu, alpha ${alpha}`, async () => {
+      const values = [...SPECIAL, ...randomValues(997, 700)];
+      await assertIdenticalOnWasmAndCpu(() => [tf.leakyRelu(tf.tensor1d(values), alpha)], `alpha ${alpha}`);
+    });
+  }
+  it('leakyRelu of int32 (the shipped kernel) and of a 4-D tensor', async () => {
+    await assertIdenticalOnWasmAndCpu(() => [tf.leakyRelu(tf.tensor1d([-3, 0, 4], 'int32'), 0.5)], 'int32');
+    const xv = randomValues(2 * 5 * 5 * 3, 701);
+    await assertIdenticalOnWasmAndCpu(() => [tf.leakyRelu(tf.tensor4d(xv, [2, 5, 5, 3]), 0.3)], '4-D');
+  });
+  it('leakyRelu gradient', async () => {
+    const xv = randomValues(300, 702);
+    const run = () => [tf.grad((x: tf.Tensor) => tf.leakyRelu(x, 0.3).square().sum())(tf.tensor1d(xv))];
+    assertClose(await valuesOn('wasm', run), await valuesOn('cpu', run), 'leakyRelu gradient');
+  });
+  it('greater than a scalar, than a same-shape tensor, and broadcast (the shipped kernel)', async () => {
+    const a = [...SPECIAL, ...randomValues(500, 703)];
+    const b = [...SPECIAL.slice().reverse(), ...randomValues(500, 704)];
+    const toFloat = (t: tf.Tensor) => t.cast('float32');
+    await assertIdenticalOnWasmAndCpu(() => [toFloat(tf.greater(tf.tensor1d(a), 0))], 'scalar 0');
+    await assertIdenticalOnWasmAndCpu(() => [toFloat(tf.greater(tf.tensor1d(a), Number.NaN))], 'scalar NaN');
+    await assertIdenticalOnWasmAndCpu(
+      () => [toFloat(tf.greater(tf.tensor1d(a), tf.tensor1d(b)))],
+      'same shape',
+    );
+    await assertIdenticalOnWasmAndCpu(
+      () => [toFloat(tf.greater(tf.tensor2d(a.slice(0, 12), [4, 3]), tf.tensor1d([0, -1, 1])))],
+      'broadcast',
+    );
+    await assertIdenticalOnWasmAndCpu(
+      () => [toFloat(tf.greater(tf.tensor1d([1, 5, -2], 'int32'), tf.scalar(1, 'int32')))],
+      'int32',
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { batchMatMulWasmConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputWasmConfig } from './conv2d-backprop-input';
 import { cpuBridgeKernelConfig } from './cpu-bridge';
+import { greaterWasmConfig, leakyReluWasmConfig } from './elementwise';
 import { rememberShippedWasmKernel, shippedWasmKernel } from './shipped';
 import { tileWasmConfig } from './tile';
 
@@ -70,12 +71,24 @@ export const WASM_REPLACED_KERNELS: ReadonlyArray<{
     option: 'fastKernels',
     why: 'shipped: an index computation per element (batch-norm gradients); genlib: block copies',
   },
+  {
+    kernelName: 'LeakyRelu',
+    option: 'fastKernels',
+    why: 'shipped: a branch on every sign (mispredicted on activations); genlib: a branch-free loop',
+  },
+  {
+    kernelName: 'Greater',
+    option: 'fastKernels',
+    why: 'shipped: a branch per element (the LeakyReLU gradient compares every activation with 0); genlib: branch-free',
+  },
 ];
 
 const REPLACEMENT_CONFIGS: Readonly<Record<string, tf.KernelConfig>> = {
   Conv2DBackpropInput: conv2DBackpropInputWasmConfig,
   BatchMatMul: batchMatMulWasmConfig,
   Tile: tileWasmConfig,
+  LeakyRelu: leakyReluWasmConfig,
+  Greater: greaterWasmConfig,
 };
 
 /** Options of {@link registerWasmTrainingKernels}. */
@@ -88,7 +101,8 @@ export interface WasmKernelOptions {
   fastConv2DBackpropInput?: boolean;
   /**
    * Replace the other slow shipped kernels listed in {@link WASM_REPLACED_KERNELS} (`BatchMatMul`
-   * with transposed operands, `Tile`). `false` restores the shipped ones. Default `true`.
+   * with transposed operands, `Tile`, `LeakyRelu`, `Greater`). `false` restores the shipped ones.
+   * Default `true`.
    */
   fastKernels?: boolean;
 }
@@ -152,4 +166,5 @@ export { batchMatMulWasm, batchMatMulWasmConfig } from './batch-mat-mul';
 export { conv2DBackpropFilterWasm, conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 export { conv2DBackpropInputWasm, conv2DBackpropInputWasmConfig } from './conv2d-backprop-input';
 export { cpuBridgeKernelConfig } from './cpu-bridge';
+export { greaterWasm, greaterWasmConfig, leakyReluWasm, leakyReluWasmConfig } from './elementwise';
 export { tileValues, tileWasm, tileWasmConfig } from './tile';
