@@ -116,12 +116,14 @@ export const defaultBackendLoaders: BackendLoaders = {
     }
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
     const threads = wasm.getThreadsCount();
+    const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
     const threading =
-      threads > 1
-        ? `${threads} threads (${request.source}): the package's threaded build, loaded from a worker file`
-        : request.threads > 1
-          ? `1 thread: ${fallbackReason ?? 'the threaded build did not start'}`
-          : `1 thread (${request.source})`;
+      threads === request.threads
+        ? `${plural(threads)} (${request.source})${threads > 1 ? ": the package's threaded build, loaded from a worker file" : ''}`
+        : threads === 1 && fallbackReason != null
+          ? `1 thread instead of ${request.threads}: ${fallbackReason}`
+          : `${plural(threads)} instead of ${request.threads} (${request.source}): the wasm backend had already ` +
+            'started in this process, and its thread count is fixed when it starts';
     return { simd, threads, threading };
   },
   async cpu() {

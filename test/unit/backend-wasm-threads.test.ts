@@ -82,6 +82,30 @@ describe('wasm thread count', () => {
   });
 });
 
+describe('the thread count in the backend report', () => {
+  it('says when the wasm backend had already started with another thread count', async () => {
+    const script = `
+      const { initBackend } = require('./lib/backend');
+      (async () => {
+        const first = await initBackend({ force: 'wasm', env: {}, wasm: { threads: 2 } });
+        await initBackend({ force: 'cpu', env: {} });
+        const second = await initBackend({ force: 'wasm', env: {}, wasm: { threads: 1 } });
+        console.log(JSON.stringify([first.details, second.details]));
+      })();`;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: join(__dirname, '..', '..'),
+      maxBuffer: 1 << 20,
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith('['));
+    assert.ok(line != null, stdout);
+    const [first, second] = JSON.parse(line) as { wasmThreads: number; wasmThreading: string }[];
+    assert.equal(first.wasmThreads, 2);
+    assert.match(first.wasmThreading, /^2 threads \(initBackend option\): the package's threaded build/);
+    assert.equal(second.wasmThreads, 2);
+    assert.match(second.wasmThreading, /2 threads instead of 1 .*thread count is fixed when it starts/);
+  });
+});
+
 describe('threaded wasm build files', () => {
   it('writes the glue and the worker script from the installed package, once', () => {
     const files = prepareThreadedWasmFiles();
