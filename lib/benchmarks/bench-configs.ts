@@ -95,8 +95,20 @@ export async function setUpTfjsConfig(id: string): Promise<string> {
   if (id === 'wasm-shipped') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(defaultWasmPaths());
+    // As initBackend does: drop the process-wide error handlers Emscripten's glue adds (they rethrow).
+    const handlers = () => [
+      ...process.listeners('uncaughtException'),
+      ...process.listeners('unhandledRejection'),
+    ];
+    const before = new Set<unknown>(handlers());
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
     await tf.ready();
+    for (const l of process.listeners('uncaughtException')) {
+      if (!before.has(l)) process.removeListener('uncaughtException', l);
+    }
+    for (const l of process.listeners('unhandledRejection')) {
+      if (!before.has(l)) process.removeListener('unhandledRejection', l);
+    }
     return `wasm as shipped, ${wasm.getThreadsCount()} thread(s)`;
   }
   if (id === 'wasm-missing-only') {

@@ -312,7 +312,8 @@ async function runWorkload(
   };
   const fast = () => live().filter((c) => !isSlow(c.config));
   for (const client of fast()) {
-    for (let i = 0; i < options.warmup; i++) await doStep(client, false);
+    for (let i = 0; i < options.warmup && results.get(client)?.status === 'ok'; i++)
+      await doStep(client, false);
   }
   for (let r = 0; r < options.repeats; r++) {
     const times: string[] = [];
@@ -323,7 +324,7 @@ async function runWorkload(
     console.log(`  step ${r + 1}/${options.repeats}: ${times.join(', ')}`);
   }
   for (const client of live().filter((c) => isSlow(c.config))) {
-    for (let i = 0; i < options.cpuWarmup + options.cpuRepeats; i++) {
+    for (let i = 0; i < options.cpuWarmup + options.cpuRepeats && results.get(client)?.status === 'ok'; i++) {
       const timed = i >= options.cpuWarmup;
       const answer = await doStep(client, timed);
       if (answer != null) {
