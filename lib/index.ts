@@ -6,9 +6,11 @@
  * - `maths/`: dense linear algebra (Cholesky, symmetric eigendecomposition, covariances);
  * - `models/`: classifiers, the Gaussian class-conditional model, PCA, the reference classifier, model IO;
  * - `visualisation/`: Plotly charts, image grids, polars tables and live progress in notebooks;
- * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up.
+ * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up;
+ * - `benchmarks/` (as `benchmarks.*`): the training steps `npm run bench` times, FLOP counts, a per-kernel profiler.
  */
 export * from './backend';
+export * as benchmarks from './benchmarks';
 export * from './config/profile';
 export * from './data';
 export * from './maths';

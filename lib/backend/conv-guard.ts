@@ -34,7 +34,7 @@ export function convTrainingPolicy(
   if (tfBackend === 'wasm') {
     return {
       allowed: true,
-      note: "allowed: wasm with genlib's training kernels (single-threaded in Node, so far slower than TensorFlow)",
+      note: "allowed: wasm with genlib's training kernels (XNNPACK; slower than TensorFlow's native CPU kernels)",
     };
   }
   if (tfBackend === 'tensorflow') return { allowed: true, note: 'allowed: TensorFlow C library' };

@@ -39,6 +39,7 @@ export function formatBackendReport(report: BackendReport, options: FormatReport
   if (d.wasmSimd != null) facts.push(`SIMD ${d.wasmSimd ? 'on' : 'off'}`);
   if (d.wasmThreads != null) facts.push(`${d.wasmThreads} thread${d.wasmThreads === 1 ? '' : 's'}`);
   lines.push(`  ${facts.join(', ')}`);
+  if (d.wasmThreading != null) lines.push(`  wasm threads: ${d.wasmThreading}`);
   if (d.wasmExtraKernels != null && d.wasmExtraKernels.length > 0) {
     lines.push(`  genlib wasm kernels: ${d.wasmExtraKernels.join(', ')}`);
   }

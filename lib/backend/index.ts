@@ -46,9 +46,22 @@ export {
   TF_BACKEND_OF,
 } from './types';
 export {
+  activeWasmReplacements,
   isFastConv2DBackpropInputActive,
   missingWasmTrainingKernels,
   registerWasmTrainingKernels,
   WASM_EXTRA_KERNELS,
+  WASM_REPLACED_KERNELS,
   type WasmKernelOptions,
 } from './wasm-kernels';
+export {
+  MAX_WASM_THREADS,
+  prepareThreadedWasmFiles,
+  restoreSingleThreadedWasm,
+  type ThreadedWasmFiles,
+  type ThreadedWasmSetup,
+  useThreadedWasm,
+  WASM_THREADS_ENV_VAR,
+  type WasmThreadRequest,
+  wasmThreadRequest,
+} from './wasm-threads';

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { genlibRequire } from './probe';
 import { BACKEND_PACKAGES } from './types';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { restoreSingleThreadedWasm, useThreadedWasm, wasmThreadRequest } from './wasm-threads';
 
 /** Options of the wasm backend. */
 export interface WasmBackendOptions {
@@ -13,6 +14,13 @@ export interface WasmBackendOptions {
   wasmPaths?: string;
   /** Use genlib's XNNPACK-based `Conv2DBackpropInput` (several times faster). Default `true`. */
   fastConv2DBackpropInput?: boolean;
+  /** Use genlib's replacements of the other slow shipped kernels (`WASM_REPLACED_KERNELS`). Default `true`. */
+  fastKernels?: boolean;
+  /**
+   * XNNPACK threads, 1 to 8; more than 1 loads the package's threaded build (which tfjs does not use
+   * in Node by itself). Default: `GENLIB_WASM_THREADS`, else one per CPU core.
+   */
+  threads?: number;
 }
 
 /** What loading a backend reports back. */
@@ -25,6 +33,8 @@ export interface LoadResult {
   simd?: boolean;
   /** For wasm: XNNPACK threads. */
   threads?: number;
+  /** For wasm: how the thread count came about, in words. */
+  threading?: string;
 }
 
 /**
@@ -34,8 +44,11 @@ export interface LoadResult {
 export interface BackendLoaders {
   /** `require`s a tfjs-node package (it registers backend 'tensorflow') and activates it. */
   tensorflow(packageName: string): Promise<LoadResult>;
-  /** Imports tfjs-backend-wasm, registers genlib's kernels and activates 'wasm'. */
-  wasm(options: WasmBackendOptions): Promise<LoadResult>;
+  /**
+   * Imports tfjs-backend-wasm, registers genlib's kernels and activates 'wasm' (threaded when more
+   * than one thread is asked for; `env` is read for GENLIB_WASM_THREADS).
+   */
+  wasm(options: WasmBackendOptions, env?: Readonly<Record<string, string | undefined>>): Promise<LoadResult>;
   /** Activates the pure-JS 'cpu' backend. */
   cpu(): Promise<LoadResult>;
 }
@@ -65,18 +78,34 @@ export const defaultBackendLoaders: BackendLoaders = {
     const { version } = req(`${packageName}/package.json`) as { version?: string };
     return { usingGpu: backend?.isUsingGpuDevice === true, version };
   },
-  async wasm(options) {
+  async wasm(options, env = process.env) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (tf.engine().registry.wasm == null) wasm.setWasmPaths(options.wasmPaths ?? defaultWasmPaths());
-    registerWasmTrainingKernels({ fastConv2DBackpropInput: options.fastConv2DBackpropInput ?? true });
+    registerWasmTrainingKernels({
+      fastConv2DBackpropInput: options.fastConv2DBackpropInput ?? true,
+      fastKernels: options.fastKernels ?? true,
+    });
     // Emscripten's Node glue adds process-wide 'uncaughtException'/'unhandledRejection' handlers that
     // rethrow and print the whole minified wasm glue file; remove them so errors look normal.
     const before = new Set<unknown>([
       ...process.listeners('uncaughtException'),
       ...process.listeners('unhandledRejection'),
     ]);
+    const request = wasmThreadRequest(options.threads, env);
+    let fallbackReason: string | undefined;
+    if (request.threads === 1) restoreSingleThreadedWasm();
+    const setup = request.threads > 1 ? useThreadedWasm(wasm, request.threads) : undefined;
+    if (setup != null && !setup.threaded) fallbackReason = setup.reason;
     try {
-      await activate('wasm', 'the wasm module failed to load; the warning above says why');
+      try {
+        await activate('wasm', 'the wasm module failed to load; the warning above says why');
+      } catch (e) {
+        if (setup?.threaded !== true) throw e;
+        // The threaded build did not start: fall back to the package's single-threaded one.
+        setup.restore();
+        fallbackReason = `the threaded build failed to start (${e instanceof Error ? e.message : String(e)})`;
+        await activate('wasm', 'the wasm module failed to load; the warning above says why');
+      }
     } finally {
       for (const l of process.listeners('uncaughtException')) {
         if (!before.has(l)) process.removeListener('uncaughtException', l);
@@ -86,7 +115,16 @@ export const defaultBackendLoaders: BackendLoaders = {
       }
     }
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-    return { simd, threads: wasm.getThreadsCount() };
+    const threads = wasm.getThreadsCount();
+    const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+    const threading =
+      threads === request.threads
+        ? `${plural(threads)} (${request.source})${threads > 1 ? ": the package's threaded build, loaded from a worker file" : ''}`
+        : threads === 1 && fallbackReason != null
+          ? `1 thread instead of ${request.threads}: ${fallbackReason}`
+          : `${plural(threads)} instead of ${request.threads} (${request.source}): the wasm backend had already ` +
+            'started in this process, and its thread count is fixed when it starts';
+    return { simd, threads, threading };
   },
   async cpu() {
     await activate('cpu', 'unexpected: the cpu backend is built in');

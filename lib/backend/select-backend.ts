@@ -18,7 +18,8 @@ import {
   type EnvironmentProbe,
   TF_BACKEND_OF,
 } from './types';
-import { isFastConv2DBackpropInputActive, WASM_EXTRA_KERNELS } from './wasm-kernels';
+import { activeWasmReplacements, WASM_EXTRA_KERNELS } from './wasm-kernels';
+import { WASM_THREADS_ENV_VAR } from './wasm-threads';
 
 function loadFailureHints(name: BackendName, packageName: string | undefined): string[] {
   if (name === 'tensorflow-gpu') {
@@ -73,7 +74,7 @@ export async function selectBackend(
           );
         }
       } else if (name === 'wasm') {
-        loaded = await loaders.wasm(options.wasm ?? {});
+        loaded = await loaders.wasm(options.wasm ?? {}, options.env ?? process.env);
       } else {
         loaded = await loaders.cpu();
       }
@@ -137,9 +138,10 @@ export async function selectBackend(
         ? {
             wasmSimd: loaded.simd,
             wasmThreads: loaded.threads,
+            ...(loaded.threading != null ? { wasmThreading: loaded.threading } : {}),
             wasmExtraKernels: [
               ...WASM_EXTRA_KERNELS.map((k) => k.kernelName).filter((k) => tf.getKernel(k, 'wasm') != null),
-              ...(isFastConv2DBackpropInputActive() ? ['Conv2DBackpropInput (faster replacement)'] : []),
+              ...activeWasmReplacements().map((k) => `${k} (faster replacement)`),
             ],
           }
         : {}),
@@ -176,7 +178,12 @@ let cache: { key: string; promise: Promise<BackendReport> } | undefined;
 let lastReport: BackendReport | undefined;
 
 function requestKey(request: BackendRequest, options: InitBackendOptions): string {
-  return JSON.stringify([request.force ?? 'auto', options.wasm?.fastConv2DBackpropInput ?? true]);
+  return JSON.stringify([
+    request.force ?? 'auto',
+    options.wasm?.fastConv2DBackpropInput ?? true,
+    options.wasm?.fastKernels ?? true,
+    options.wasm?.threads ?? (options.env ?? process.env)[WASM_THREADS_ENV_VAR] ?? 'auto',
+  ]);
 }
 
 /**

@@ -134,8 +134,10 @@ export interface BackendReport {
     tfjsVersion: string;
     /** For wasm: SIMD in use. */
     wasmSimd?: boolean;
-    /** For wasm: XNNPACK threads (1 in Node). */
+    /** For wasm: XNNPACK threads (more than 1 with the threaded build genlib loads in Node). */
     wasmThreads?: number;
+    /** For wasm: how the thread count came about (and why it is 1 when more were asked for). */
+    wasmThreading?: string;
     /** For wasm: the kernels genlib added or replaced. */
     wasmExtraKernels?: string[];
     /** For tensorflow*: the package loaded and its version. */

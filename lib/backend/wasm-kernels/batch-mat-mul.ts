@@ -1,63 +1,63 @@
-import type * as tf from '@tensorflow/tfjs';
-import { Intermediates, runKernel } from './run-kernel';
+import * as tf from '@tensorflow/tfjs';
+import { Intermediates, runKernel, type WasmBackendLike } from './run-kernel';
+import { runShippedWasmKernel, shippedSetup } from './shipped';
 
 /**
- * The kernel tfjs-backend-wasm registers for `BatchMatMul`, captured before genlib wraps it. It is fast
- * (XNNPACK) when neither operand is transposed, and far slower when one is: on [64, 1024]ᵀ·[64, 128], the
- * weight gradient of a dense layer, about 170 ms against 5 ms for an explicit transpose followed by a plain
- * product. Every dense layer's backward pass multiplies with a transposed operand.
- */
-let shippedKernel: tf.KernelConfig | undefined;
-
-/** The wasm package's own `BatchMatMul` kernel, if genlib has wrapped it. */
-export function shippedBatchMatMul(): tf.KernelConfig | undefined {
-  return shippedKernel;
-}
-
-/** Remembers the wasm package's own `BatchMatMul` kernel, which the wrapper calls. */
-export function setShippedBatchMatMul(config: tf.KernelConfig): void {
-  shippedKernel = config;
-}
-
-/**
- * `BatchMatMul` for the wasm backend: a transposed operand is first transposed explicitly (the wasm
- * `Transpose` kernel), then the shipped kernel multiplies without transposes. Same products and sums.
+ * `BatchMatMul` for the wasm backend. The shipped kernel hands only one case to XNNPACK (one
+ * matrix each, neither transposed) and runs every other case as a plain triple loop, several
+ * times slower; the gradients of a dense layer are exactly the transposed cases
+ * (dx = dy * W^T, dW = x^T * dy). Here a transposed operand is first transposed in memory (a cheap
+ * copy next to the product) and the product then goes to XNNPACK. Batched products (more than one
+ * matrix per operand) go to the shipped kernel unchanged.
  */
 export function batchMatMulWasm(args: {
   inputs: tf.NamedTensorInfoMap;
   backend: object;
   attrs?: tf.NamedAttrMap;
 }): tf.TensorInfo {
-  if (shippedKernel == null)
-    throw new Error('genlib BatchMatMul (wasm): the shipped kernel was not captured.');
-  const { inputs, backend } = args;
-  const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-  const attrs = (args.attrs ?? {}) as unknown as tf.BatchMatMulAttrs;
-  if ((!attrs.transposeA && !attrs.transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') {
-    return shippedKernel.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+  const batches = (t: tf.TensorInfo) => t.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+  if (
+    (!transposeA && !transposeB) ||
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    a.shape.length < 2 ||
+    b.shape.length < 2 ||
+    batches(a) !== 1 ||
+    batches(b) !== 1
+  ) {
+    return runShippedWasmKernel('BatchMatMul', args);
   }
-  const temps = new Intermediates(backend as { disposeData(dataId: tf.DataId): boolean });
-  const swapLastTwo = (x: tf.TensorInfo): tf.TensorInfo => {
-    const rank = x.shape.length;
-    const perm = [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
-    return temps.track(runKernel('Transpose', 'wasm', backend, { x }, { perm }));
+  const wasm = args.backend as WasmBackendLike;
+  const temps = new Intermediates(wasm);
+  const asMatrix = (t: tf.TensorInfo, transpose: boolean): tf.TensorInfo => {
+    const rows = t.shape[t.shape.length - 2];
+    const cols = t.shape[t.shape.length - 1];
+    const matrix = temps.track(runKernel('Reshape', 'wasm', args.backend, { x: t }, { shape: [rows, cols] }));
+    if (!transpose) return matrix;
+    return temps.track(runKernel('Transpose', 'wasm', args.backend, { x: matrix }, { perm: [1, 0] }));
   };
   try {
-    return shippedKernel.kernelFunc({
-      inputs: { a: attrs.transposeA ? swapLastTwo(a) : a, b: attrs.transposeB ? swapLastTwo(b) : b },
-      backend,
-      attrs: { ...attrs, transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap,
-    }) as tf.TensorInfo;
+    const product = runShippedWasmKernel('BatchMatMul', {
+      inputs: { a: asMatrix(a, transposeA), b: asMatrix(b, transposeB) },
+      backend: args.backend,
+      attrs: { transposeA: false, transposeB: false },
+    });
+    const rows = product.shape[product.shape.length - 2];
+    const cols = product.shape[product.shape.length - 1];
+    const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    product.shape = [...outer, rows, cols];
+    return product;
   } finally {
     temps.disposeAll();
   }
 }
 
-/** The kernel config that replaces the wasm package's `BatchMatMul`. */
+/** Kernel registration replacing the wasm backend's `BatchMatMul`. */
 export const batchMatMulWasmConfig: tf.KernelConfig = {
   kernelName: 'BatchMatMul',
   backendName: 'wasm',
   kernelFunc: batchMatMulWasm as unknown as tf.KernelFunc,
-  // The shipped kernel binds its wasm function in its setup; keep that when the backend initialises later.
-  setupFunc: (backend) => shippedKernel?.setupFunc?.(backend),
+  setupFunc: shippedSetup('BatchMatMul'),
 };

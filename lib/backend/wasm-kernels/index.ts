@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchMatMulWasmConfig, setShippedBatchMatMul } from './batch-mat-mul';
+import { batchMatMulWasmConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
-import {
-  conv2DBackpropInputWasmConfig,
-  setShippedConv2DBackpropInput,
-  shippedConv2DBackpropInput,
-} from './conv2d-backprop-input';
+import { conv2DBackpropInputWasmConfig } from './conv2d-backprop-input';
 import { cpuBridgeKernelConfig } from './cpu-bridge';
+import { greaterWasmConfig, leakyReluWasmConfig } from './elementwise';
+import { rememberShippedWasmKernel, shippedWasmKernel } from './shipped';
+import { tileWasmConfig } from './tile';
 
 /**
  * Kernels genlib adds to the wasm backend so that conv nets can train on it, and how each is built.
@@ -47,6 +46,51 @@ function configFor(kernelName: string, implementation: 'wasm' | 'cpu-bridge'): t
   return cpuBridgeKernelConfig(kernelName);
 }
 
+/**
+ * Kernels of the wasm package that genlib replaces with faster versions (each falls back to the
+ * shipped kernel for the cases it does not handle), and why.
+ */
+export const WASM_REPLACED_KERNELS: ReadonlyArray<{
+  kernelName: string;
+  /** The {@link WasmKernelOptions} flag that turns the replacement on or off. */
+  option: 'fastConv2DBackpropInput' | 'fastKernels';
+  why: string;
+}> = [
+  {
+    kernelName: 'Conv2DBackpropInput',
+    option: 'fastConv2DBackpropInput',
+    why: 'shipped: a direct loop (~1 GFLOP/s); genlib: XNNPACK convolutions per stride phase',
+  },
+  {
+    kernelName: 'BatchMatMul',
+    option: 'fastKernels',
+    why: 'shipped: a triple loop for transposed operands (dense-layer gradients); genlib: transpose, then XNNPACK',
+  },
+  {
+    kernelName: 'Tile',
+    option: 'fastKernels',
+    why: 'shipped: an index computation per element (batch-norm gradients); genlib: block copies',
+  },
+  {
+    kernelName: 'LeakyRelu',
+    option: 'fastKernels',
+    why: 'shipped: a branch on every sign (mispredicted on activations); genlib: a branch-free loop',
+  },
+  {
+    kernelName: 'Greater',
+    option: 'fastKernels',
+    why: 'shipped: a branch per element (the LeakyReLU gradient compares every activation with 0); genlib: branch-free',
+  },
+];
+
+const REPLACEMENT_CONFIGS: Readonly<Record<string, tf.KernelConfig>> = {
+  Conv2DBackpropInput: conv2DBackpropInputWasmConfig,
+  BatchMatMul: batchMatMulWasmConfig,
+  Tile: tileWasmConfig,
+  LeakyRelu: leakyReluWasmConfig,
+  Greater: greaterWasmConfig,
+};
+
 /** Options of {@link registerWasmTrainingKernels}. */
 export interface WasmKernelOptions {
   /**
@@ -55,52 +99,62 @@ export interface WasmKernelOptions {
    * times faster. `false` restores the shipped kernel if genlib had replaced it. Default `true`.
    */
   fastConv2DBackpropInput?: boolean;
+  /**
+   * Replace the other slow shipped kernels listed in {@link WASM_REPLACED_KERNELS} (`BatchMatMul`
+   * with transposed operands, `Tile`, `LeakyRelu`, `Greater`). `false` restores the shipped ones.
+   * Default `true`.
+   */
+  fastKernels?: boolean;
+}
+
+/** Whether genlib's replacement of `kernelName` is the kernel registered for 'wasm' now. */
+function isReplacementActive(kernelName: string): boolean {
+  const ours = REPLACEMENT_CONFIGS[kernelName];
+  return ours != null && tf.getKernel(kernelName, 'wasm')?.kernelFunc === ours.kernelFunc;
 }
 
 /**
  * Registers genlib's extra wasm kernels ({@link WASM_EXTRA_KERNELS}) that the wasm backend does
- * not have, wraps `BatchMatMul` so that transposed operands take the fast path, and (by default)
- * installs the faster `Conv2DBackpropInput`. Idempotent: a kernel that is
- * already registered for 'wasm' (by an earlier call, or by a future tfjs-backend-wasm that ships
- * it) is left alone. Call it after importing `@tensorflow/tfjs-backend-wasm` (as `initBackend`
- * does), so that the package's own registrations come first.
- * @returns the names of the kernels this call registered or replaced (empty when there was nothing to do).
+ * not have, and (by default) the faster replacements of slow shipped kernels
+ * ({@link WASM_REPLACED_KERNELS}). Idempotent: a kernel that is already registered for 'wasm' (by
+ * an earlier call, or by a future tfjs-backend-wasm that ships it) is left alone. Call it after
+ * importing `@tensorflow/tfjs-backend-wasm` (as `initBackend` does), so that the package's own
+ * registrations come first.
+ * @returns the names of the kernels this call registered, replaced or restored (empty when there was nothing to do).
  */
 export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): string[] {
-  const { fastConv2DBackpropInput = true } = options;
   const registered: string[] = [];
   for (const { kernelName, implementation } of WASM_EXTRA_KERNELS) {
     if (tf.getKernel(kernelName, 'wasm') != null) continue;
     tf.registerKernel(configFor(kernelName, implementation));
     registered.push(kernelName);
   }
-  // BatchMatMul with a transposed operand (every dense layer's gradient) is many times slower than an
-  // explicit transpose followed by a plain product: wrap the shipped kernel once.
-  const matMul = tf.getKernel('BatchMatMul', 'wasm');
-  if (matMul != null && matMul.kernelFunc !== batchMatMulWasmConfig.kernelFunc) {
-    setShippedBatchMatMul(matMul);
-    tf.unregisterKernel('BatchMatMul', 'wasm');
-    tf.registerKernel(batchMatMulWasmConfig);
-    registered.push('BatchMatMul');
-  }
-  const current = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  const isOurs = current != null && current.kernelFunc === conv2DBackpropInputWasmConfig.kernelFunc;
-  if (fastConv2DBackpropInput && current != null && !isOurs) {
-    setShippedConv2DBackpropInput(current);
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    tf.registerKernel(conv2DBackpropInputWasmConfig);
-    registered.push('Conv2DBackpropInput');
-  } else if (!fastConv2DBackpropInput && isOurs && shippedConv2DBackpropInput() != null) {
-    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-    tf.registerKernel(shippedConv2DBackpropInput() as tf.KernelConfig);
-    registered.push('Conv2DBackpropInput');
+  for (const { kernelName, option } of WASM_REPLACED_KERNELS) {
+    const wanted = options[option] ?? true;
+    const current = tf.getKernel(kernelName, 'wasm');
+    const active = isReplacementActive(kernelName);
+    if (wanted && current != null && !active) {
+      rememberShippedWasmKernel(current);
+      tf.unregisterKernel(kernelName, 'wasm');
+      tf.registerKernel(REPLACEMENT_CONFIGS[kernelName]);
+      registered.push(kernelName);
+    } else if (!wanted && active && shippedWasmKernel(kernelName) != null) {
+      tf.unregisterKernel(kernelName, 'wasm');
+      tf.registerKernel(shippedWasmKernel(kernelName) as tf.KernelConfig);
+      registered.push(kernelName);
+    }
   }
   return registered;
 }
 
 /** Whether genlib's fast `Conv2DBackpropInput` is the one registered for 'wasm' now. */
 export function isFastConv2DBackpropInputActive(): boolean {
-  return tf.getKernel('Conv2DBackpropInput', 'wasm')?.kernelFunc === conv2DBackpropInputWasmConfig.kernelFunc;
+  return isReplacementActive('Conv2DBackpropInput');
+}
+
+/** The kernels of {@link WASM_REPLACED_KERNELS} whose genlib replacement is registered for 'wasm' now. */
+export function activeWasmReplacements(): string[] {
+  return WASM_REPLACED_KERNELS.map((k) => k.kernelName).filter(isReplacementActive);
 }
 
 /** Names of kernels in {@link WASM_EXTRA_KERNELS} not registered for 'wasm' right now. */
@@ -112,3 +166,5 @@ export { batchMatMulWasm, batchMatMulWasmConfig } from './batch-mat-mul';
 export { conv2DBackpropFilterWasm, conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 export { conv2DBackpropInputWasm, conv2DBackpropInputWasmConfig } from './conv2d-backprop-input';
 export { cpuBridgeKernelConfig } from './cpu-bridge';
+export { greaterWasm, greaterWasmConfig, leakyReluWasm, leakyReluWasmConfig } from './elementwise';
+export { tileValues, tileWasm, tileWasmConfig } from './tile';
