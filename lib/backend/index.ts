@@ -47,14 +47,20 @@ export {
 } from './types';
 export {
   activeWasmReplacements,
+  installThreadSwitch,
   isFastConv2DBackpropInputActive,
   missingWasmTrainingKernels,
+  PARALLEL_MIN_FLOPS,
   registerWasmTrainingKernels,
+  runWithThreads,
+  THREAD_AWARE_KERNELS,
+  threadSwitchInstalled,
   WASM_EXTRA_KERNELS,
   WASM_REPLACED_KERNELS,
   type WasmKernelOptions,
 } from './wasm-kernels';
 export {
+  findThreadPoolAddress,
   MAX_WASM_THREADS,
   prepareThreadedWasmFiles,
   restoreSingleThreadedWasm,

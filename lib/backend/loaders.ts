@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { genlibRequire } from './probe';
 import { BACKEND_PACKAGES } from './types';
-import { registerWasmTrainingKernels } from './wasm-kernels';
+import { PARALLEL_MIN_FLOPS, registerWasmTrainingKernels } from './wasm-kernels';
 import { restoreSingleThreadedWasm, useThreadedWasm, wasmThreadRequest } from './wasm-threads';
 
 /** Options of the wasm backend. */
@@ -119,7 +119,12 @@ export const defaultBackendLoaders: BackendLoaders = {
     const plural = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
     const threading =
       threads === request.threads
-        ? `${plural(threads)} (${request.source})${threads > 1 ? ": the package's threaded build, loaded from a worker file" : ''}`
+        ? `${plural(threads)} (${request.source})${
+            threads > 1
+              ? ": the package's threaded build, loaded from a worker file; convolutions and matrix products " +
+                `of ${PARALLEL_MIN_FLOPS / 1e6} MFLOP or more use every thread, smaller kernels one`
+              : ''
+          }`
         : threads === 1 && fallbackReason != null
           ? `1 thread instead of ${request.threads}: ${fallbackReason}`
           : `${plural(threads)} instead of ${request.threads} (${request.source}): the wasm backend had already ` +

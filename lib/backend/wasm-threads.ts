@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { genlibRequire } from './probe';
 import { BACKEND_PACKAGES } from './types';
+import { installThreadSwitch } from './wasm-kernels/thread-switch';
 
 /** The environment variable that sets the number of wasm threads (`1` = the single-threaded build). */
 export const WASM_THREADS_ENV_VAR = 'GENLIB_WASM_THREADS';
@@ -83,7 +84,7 @@ export function wasmThreadRequest(
   }
   return {
     threads: Math.min(Math.max(1, cores), MAX_WASM_THREADS),
-    source: `one per CPU core (${cores} here)`,
+    source: `one per CPU core: ${cores} here`,
   };
 }
 
@@ -151,15 +152,138 @@ export function prepareThreadedWasmFiles(cacheDir?: string): ThreadedWasmFiles {
   return { glue: gluePath, worker: workerPath, wasm };
 }
 
+/**
+ * The address in wasm memory of the backend's global thread-pool pointer (`tfjs::backend::threadpool`),
+ * read from the code of the exported function `get_threads_count`, whose first instruction pair loads
+ * it (`i32.const A; i32.load offset=O`: address A + O). Undefined when the binary does not look like
+ * that. A small reader of the wasm binary format: import, export and code sections.
+ */
+export function findThreadPoolAddress(binary: Uint8Array): number | undefined {
+  let p = 8;
+  const u32 = () => {
+    let result = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = binary[p++];
+      result += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return result;
+  };
+  const s32 = () => {
+    let result = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = binary[p++];
+      result |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return shift < 32 && byte & 0x40 ? result | (-1 << shift) : result;
+  };
+  const skipName = () => {
+    const n = u32();
+    const text = new TextDecoder().decode(binary.subarray(p, p + n));
+    p += n;
+    return text;
+  };
+  const skipLimits = () => {
+    const flags = binary[p++];
+    u32();
+    if (flags & 1) u32();
+  };
+  let importedFunctions = 0;
+  let exportIndex: number | undefined;
+  let codeStart: number | undefined;
+  while (p < binary.length) {
+    const id = binary[p++];
+    const size = u32();
+    const end = p + size;
+    if (id === 2) {
+      for (let n = u32(); n > 0; n--) {
+        skipName();
+        skipName();
+        const kind = binary[p++];
+        if (kind === 0) {
+          u32();
+          importedFunctions++;
+        } else if (kind === 1) {
+          p++;
+          skipLimits();
+        } else if (kind === 2) skipLimits();
+        else if (kind === 3) p += 2;
+        else return undefined;
+      }
+    } else if (id === 7) {
+      for (let n = u32(); n > 0; n--) {
+        const name = skipName();
+        const kind = binary[p++];
+        const index = u32();
+        if (kind === 0 && name === 'get_threads_count') exportIndex = index;
+      }
+    } else if (id === 10) codeStart = p;
+    p = end;
+  }
+  if (exportIndex == null || codeStart == null) return undefined;
+  p = codeStart;
+  const count = u32();
+  const target = exportIndex - importedFunctions;
+  if (target < 0 || target >= count) return undefined;
+  for (let i = 0; i < target; i++) {
+    const bodySize = u32();
+    p += bodySize;
+  }
+  const bodyEnd = u32() + p;
+  for (let groups = u32(); groups > 0; groups--) {
+    u32();
+    p++;
+  }
+  // The first instructions: i32.const A (0x41), i32.load (0x28) align offset.
+  if (binary[p++] !== 0x41) return undefined;
+  const base = s32();
+  if (binary[p++] !== 0x28) return undefined;
+  u32();
+  const offset = u32();
+  return p <= bodyEnd ? base + offset : undefined;
+}
+
+/**
+ * Finds the backend's thread-pool pointer in the instantiated module, checks it is the one
+ * `get_threads_count` reads (it reports -1 for a null pool), and hands it to the per-kernel switch.
+ * @throws Error when the pointer cannot be found or checked.
+ */
+function setUpPerKernelThreading(module: ThreadedModule, binary: Uint8Array, threads: number): void {
+  const address = findThreadPoolAddress(binary);
+  const memory = module.wasmMemory?.buffer;
+  const count = module.tfjs?.getThreadsCount;
+  if (address == null || address % 4 !== 0 || memory == null || count == null) {
+    throw new Error('the thread-pool pointer of the threaded build was not found');
+  }
+  const view = new Int32Array(memory);
+  const index = address / 4;
+  const pool = view[index];
+  const ok = (() => {
+    if (pool === 0 || count() !== threads) return false;
+    view[index] = 0;
+    const off = count();
+    view[index] = pool;
+    return off === -1 && count() === threads;
+  })();
+  if (!ok) throw new Error(`the thread-pool pointer of the threaded build is not at address ${address}`);
+  installThreadSwitch(view, index, pool);
+}
+
 /** The part of an Emscripten module with pthreads that this module touches. */
 interface ThreadedModule {
   cwrap(name: string, ret: string | null, args: string[]): (...a: unknown[]) => unknown;
+  wasmMemory?: { buffer: ArrayBufferLike };
   PThread?: {
     runningWorkers: { unref(): void }[];
     unusedWorkers: { unref(): void }[];
     terminateAllThreads?: () => void;
   };
-  tfjs?: unknown;
+  tfjs?: { getThreadsCount: () => number } & Record<string, unknown>;
 }
 
 type WasmPackage = Pick<typeof import('@tensorflow/tfjs-backend-wasm'), 'BackendWasm' | 'setThreadsCount'>;
@@ -174,9 +298,12 @@ interface WebAssemblyApi {
  * Instantiates the threaded wasm build with `threads` XNNPACK threads and returns the module, set
  * up the way the package's own `init()` does it. Its worker threads do not keep Node alive.
  */
-async function instantiateThreaded(files: ThreadedWasmFiles, threads: number): Promise<ThreadedModule> {
+async function instantiateThreaded(
+  files: ThreadedWasmFiles,
+  binary: Uint8Array,
+  threads: number,
+): Promise<ThreadedModule> {
   const factory = genlibRequire()(files.glue) as (config: object) => Promise<ThreadedModule>;
-  const binary = readFileSync(files.wasm);
   const module = await factory({
     locateFile: (path: string) => (path.endsWith('.worker.js') ? files.worker : files.wasm),
     mainScriptUrlOrBlob: files.glue,
@@ -197,7 +324,7 @@ async function instantiateThreaded(files: ThreadedWasmFiles, threads: number): P
   module.tfjs = {
     init: module.cwrap('init', null, []),
     initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
-    getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+    getThreadsCount: module.cwrap('get_threads_count', 'number', []) as () => number,
     registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
     disposeData: module.cwrap('dispose_data', null, ['number']),
     dispose: module.cwrap('dispose', null, []),
@@ -266,12 +393,14 @@ export function useThreadedWasm(wasmPackage: WasmPackage, threads: number): Thre
   tf.registerBackend(
     'wasm',
     async () => {
-      const module = await instantiateThreaded(files, threads);
+      const binary = readFileSync(files.wasm);
+      const module = await instantiateThreaded(files, binary, threads);
       wasmPackage.setThreadsCount(threads);
       try {
         const backend = new wasmPackage.BackendWasm(
           module as unknown as ConstructorParameters<WasmPackage['BackendWasm']>[0],
         );
+        setUpPerKernelThreading(module, binary, threads);
         unrefWorkers(module);
         return backend;
       } catch (e) {

@@ -5,8 +5,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
+  findThreadPoolAddress,
+  installThreadSwitch,
   MAX_WASM_THREADS,
+  PARALLEL_MIN_FLOPS,
   prepareThreadedWasmFiles,
+  runWithThreads,
+  threadSwitchInstalled,
   WASM_THREADS_ENV_VAR,
   wasmThreadRequest,
 } from '../../lib/backend';
@@ -59,7 +64,7 @@ describe('wasm thread count', () => {
   it('defaults to one thread per core, capped at 8', () => {
     assert.deepEqual(wasmThreadRequest(undefined, {}, 2), {
       threads: 2,
-      source: 'one per CPU core (2 here)',
+      source: 'one per CPU core: 2 here',
     });
     assert.equal(wasmThreadRequest(undefined, {}, 64).threads, MAX_WASM_THREADS);
     assert.equal(wasmThreadRequest(undefined, {}, 1).threads, 1);
@@ -143,5 +148,88 @@ describe(`training a small GAN for ${STEPS} steps: cpu, wasm with 1 thread, wasm
   it('the wasm path gives the losses of the cpu backend (tolerance 1e-3 over 20 Adam steps)', () => {
     const worst = largestDifference(two.losses, cpu.losses);
     assert.ok(worst <= 1e-3, `largest difference ${worst}`);
+  });
+});
+
+describe('per-kernel threading', () => {
+  it('finds the thread-pool pointer in the threaded binary, and nothing in other bytes', () => {
+    const address = findThreadPoolAddress(readFileSync(prepareThreadedWasmFiles().wasm));
+    assert.ok(address != null && address > 0 && address % 4 === 0, `address ${address}`);
+    assert.equal(findThreadPoolAddress(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])), undefined);
+  });
+  it('gives the pool only to kernels of at least PARALLEL_MIN_FLOPS, and nested kernels follow their parent', () => {
+    const view = new Int32Array(4);
+    view[2] = 1234;
+    const remove = installThreadSwitch(view, 2, 1234);
+    try {
+      assert.equal(view[2], 0, 'one thread between kernels');
+      assert.equal(
+        runWithThreads(PARALLEL_MIN_FLOPS - 1, () => view[2]),
+        0,
+      );
+      assert.equal(
+        runWithThreads(PARALLEL_MIN_FLOPS, () => view[2]),
+        1234,
+      );
+      assert.equal(view[2], 0, 'back to one thread after a large kernel');
+      assert.equal(
+        runWithThreads(PARALLEL_MIN_FLOPS, () => runWithThreads(1, () => view[2])),
+        1234,
+      );
+      assert.equal(
+        runWithThreads(1, () => runWithThreads(PARALLEL_MIN_FLOPS * 10, () => view[2])),
+        0,
+      );
+      assert.throws(() =>
+        runWithThreads(PARALLEL_MIN_FLOPS, () => {
+          throw new Error('kernel failed');
+        }),
+      );
+      assert.equal(view[2], 0, 'back to one thread after a kernel throws');
+    } finally {
+      remove();
+    }
+    assert.equal(view[2], 1234, 'removing the switch gives every kernel the pool again');
+    assert.equal(threadSwitchInstalled(), false);
+    assert.equal(
+      runWithThreads(1, () => view[2]),
+      1234,
+    );
+  });
+  it('a small dense model trains on 2 threads without sharing its small kernels (same losses as 1 thread)', async () => {
+    const script = `
+      const tf = require('@tensorflow/tfjs');
+      const { initBackend, threadSwitchInstalled } = require('./lib/backend');
+      (async () => {
+        const report = await initBackend({ force: 'wasm', env: {}, wasm: { threads: Number(process.argv[1]) } });
+        const model = tf.sequential({ layers: [
+          tf.layers.dense({ inputShape: [20], units: 16, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+          tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+        ] });
+        const x = tf.randomNormal([32, 20], 0, 1, 'float32', 3);
+        const y = tf.randomNormal([32, 1], 0, 1, 'float32', 4);
+        const optimizer = tf.train.adam(0.01);
+        const losses = [];
+        for (let i = 0; i < 20; i++) {
+          const loss = optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x)), true);
+          losses.push(loss.dataSync()[0]);
+          loss.dispose();
+        }
+        console.log(JSON.stringify({ threads: report.details.wasmThreads, switched: threadSwitchInstalled(), losses }));
+      })();`;
+    const trainWith = async (threads: number) => {
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', '-e', script, String(threads)], {
+        cwd: join(__dirname, '..', '..'),
+        maxBuffer: 1 << 20,
+      });
+      const line = stdout.split('\n').find((l) => l.startsWith('{'));
+      assert.ok(line != null, stdout);
+      return JSON.parse(line) as { threads: number; switched: boolean; losses: number[] };
+    };
+    const one = await trainWith(1);
+    const two = await trainWith(2);
+    assert.deepEqual([one.threads, one.switched], [1, false]);
+    assert.deepEqual([two.threads, two.switched], [2, true]);
+    assert.deepEqual(two.losses, one.losses);
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Intermediates, runKernel, type WasmBackendLike } from './run-kernel';
 import { runShippedWasmKernel, shippedSetup } from './shipped';
+import { matMulFlops, runWithThreads } from './thread-switch';
 
 /**
  * `BatchMatMul` for the wasm backend. The shipped kernel hands only one case to XNNPACK (one
@@ -11,6 +12,16 @@ import { runShippedWasmKernel, shippedSetup } from './shipped';
  * matrix per operand) go to the shipped kernel unchanged.
  */
 export function batchMatMulWasm(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: object;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+  return runWithThreads(matMulFlops(a, b, transposeB), () => batchMatMul(args));
+}
+
+function batchMatMul(args: {
   inputs: tf.NamedTensorInfoMap;
   backend: object;
   attrs?: tf.NamedAttrMap;

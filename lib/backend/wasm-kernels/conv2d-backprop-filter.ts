@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Intermediates, runKernel } from './run-kernel';
+import { runWithThreads } from './thread-switch';
 
 type Shape4D = [number, number, number, number];
 
@@ -52,6 +53,30 @@ export function conv2DBackpropFilterWasm(args: {
   const needRight = filterWidth - inWidth - left + (outWidth - 1) * strideWidth;
 
   const channelsLast = convInfo.dataFormat === 'channelsLast';
+  const flops =
+    2 *
+    convInfo.batchSize *
+    outHeight *
+    outWidth *
+    convInfo.outChannels *
+    filterHeight *
+    filterWidth *
+    convInfo.inChannels;
+  return runWithThreads(flops, () =>
+    viaConvolution(backend, x, dy, convInfo, { top, left, needBottom, needRight, channelsLast }),
+  );
+}
+
+/** The filter gradient as one convolution of the transposed tensors (see {@link conv2DBackpropFilterWasm}). */
+function viaConvolution(
+  backend: object,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  convInfo: tf.backend_util.Conv2DInfo,
+  g: { top: number; left: number; needBottom: number; needRight: number; channelsLast: boolean },
+): tf.TensorInfo {
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = convInfo;
+  const { top, left, needBottom, needRight, channelsLast } = g;
   const wasm = backend as { disposeData(dataId: tf.DataId): boolean };
   const temps = new Intermediates(wasm);
   try {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FEW_CHANNELS, inputGradientFewChannels } from './few-channels';
 import { Intermediates, runKernel, type WasmBackendLike } from './run-kernel';
 import { runShippedWasmKernel, shippedSetup } from './shipped';
+import { runWithThreads } from './thread-switch';
 
 type Shape4D = [number, number, number, number];
 
@@ -42,8 +43,24 @@ export function conv2DBackpropInputWasm(args: {
     false,
     'channelsLast',
   );
+  const { batchSize, inChannels, outChannels, outHeight, outWidth } = info;
+  const flops =
+    2 * batchSize * outHeight * outWidth * outChannels * info.filterHeight * info.filterWidth * inChannels;
+  return runWithThreads(flops, () =>
+    inChannels <= FEW_CHANNELS
+      ? inputGradientFewChannels(backend, dy, filter, info)
+      : polyphase(backend, dy, filter, info),
+  );
+}
+
+/** The stride-phase computation of {@link conv2DBackpropInputWasm}. */
+function polyphase(
+  backend: object,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outChannels, outHeight, outWidth } = info;
-  if (inChannels <= FEW_CHANNELS) return inputGradientFewChannels(backend, dy, filter, info);
   const { filterHeight, filterWidth } = info;
   const sh = info.strideHeight;
   const sw = info.strideWidth;

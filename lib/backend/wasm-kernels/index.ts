@@ -5,6 +5,7 @@ import { conv2DBackpropInputWasmConfig } from './conv2d-backprop-input';
 import { cpuBridgeKernelConfig } from './cpu-bridge';
 import { greaterWasmConfig, leakyReluWasmConfig } from './elementwise';
 import { rememberShippedWasmKernel, shippedWasmKernel } from './shipped';
+import { THREAD_AWARE_KERNELS, threadAwareConfig } from './thread-switch';
 import { tileWasmConfig } from './tile';
 
 /**
@@ -116,7 +117,8 @@ function isReplacementActive(kernelName: string): boolean {
 /**
  * Registers genlib's extra wasm kernels ({@link WASM_EXTRA_KERNELS}) that the wasm backend does
  * not have, and (by default) the faster replacements of slow shipped kernels
- * ({@link WASM_REPLACED_KERNELS}). Idempotent: a kernel that is already registered for 'wasm' (by
+ * ({@link WASM_REPLACED_KERNELS}); wraps the shipped convolutions and fused matrix product so that,
+ * on the threaded build, only large ones use the thread pool ({@link THREAD_AWARE_KERNELS}). Idempotent: a kernel that is already registered for 'wasm' (by
  * an earlier call, or by a future tfjs-backend-wasm that ships it) is left alone. Call it after
  * importing `@tensorflow/tfjs-backend-wasm` (as `initBackend` does), so that the package's own
  * registrations come first.
@@ -127,6 +129,16 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): st
   for (const { kernelName, implementation } of WASM_EXTRA_KERNELS) {
     if (tf.getKernel(kernelName, 'wasm') != null) continue;
     tf.registerKernel(configFor(kernelName, implementation));
+    registered.push(kernelName);
+  }
+  // Large convolutions and matrix products run on all threads of the threaded build (thread-switch.ts).
+  for (const kernelName of THREAD_AWARE_KERNELS) {
+    const current = tf.getKernel(kernelName, 'wasm');
+    const wrapper = threadAwareConfig(kernelName);
+    if (current == null || current.kernelFunc === wrapper.kernelFunc) continue;
+    rememberShippedWasmKernel(current);
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(wrapper);
     registered.push(kernelName);
   }
   for (const { kernelName, option } of WASM_REPLACED_KERNELS) {
@@ -167,4 +179,11 @@ export { conv2DBackpropFilterWasm, conv2DBackpropFilterWasmConfig } from './conv
 export { conv2DBackpropInputWasm, conv2DBackpropInputWasmConfig } from './conv2d-backprop-input';
 export { cpuBridgeKernelConfig } from './cpu-bridge';
 export { greaterWasm, greaterWasmConfig, leakyReluWasm, leakyReluWasmConfig } from './elementwise';
+export {
+  installThreadSwitch,
+  PARALLEL_MIN_FLOPS,
+  runWithThreads,
+  THREAD_AWARE_KERNELS,
+  threadSwitchInstalled,
+} from './thread-switch';
 export { tileValues, tileWasm, tileWasmConfig } from './tile';
