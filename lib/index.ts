@@ -21,3 +21,4 @@ export * from './training/autoencoder-training';
 export * from './training/epoch-schedule';
 export * from './training/vae-training';
 export * from './visualisation';
+export * from './visualisation/training-log-figure';
