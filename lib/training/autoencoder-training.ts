@@ -58,6 +58,8 @@ export interface ReconstructionErrorOptions {
   noiseStd?: number;
   /** Seed of the noise. Default 0. */
   seed?: number;
+  /** Compare the reconstructions with these images instead of the inputs (e.g. clean versions of noisy inputs). */
+  targets?: tf.Tensor4D;
 }
 
 /** Mean squared error per pixel of a set of images, overall and per image. */
@@ -68,21 +70,30 @@ export interface ReconstructionError {
   perImage: Float32Array;
 }
 
-/** The reconstruction error of `model` on `images` (pixel values in [0, 1]), computed in batches. */
+/**
+ * The reconstruction error of `model` on `images` (pixel values in [0, 1]), computed in batches: how far
+ * `model.reconstruct(images)` (after optional noise) is from `images`, or from `options.targets`.
+ */
 export function reconstructionError(
   model: Autoencoder,
   images: tf.Tensor4D,
   options: ReconstructionErrorOptions = {},
 ): ReconstructionError {
-  const { batchSize = 500, noiseStd = 0, seed = 0 } = options;
+  const { batchSize = 500, noiseStd = 0, seed = 0, targets = images } = options;
   const n = images.shape[0];
+  if (targets.shape.join() !== images.shape.join()) {
+    throw new RangeError(
+      `targets [${targets.shape.join(', ')}] must have the shape of the images [${images.shape.join(', ')}].`,
+    );
+  }
   const perImage = new Float32Array(n);
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const errors = tf.tidy(() => {
-      const clean = tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]);
-      const inputs = noiseStd > 0 ? addGaussianNoise(clean, noiseStd, deriveSeed(seed, start)) : clean;
-      return tf.mean(tf.squaredDifference(model.reconstruct(inputs), clean), [1, 2, 3]);
+      const batch = tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]);
+      const inputs = noiseStd > 0 ? addGaussianNoise(batch, noiseStd, deriveSeed(seed, start)) : batch;
+      const wanted = tf.slice(targets, [start, 0, 0, 0], [size, -1, -1, -1]);
+      return tf.mean(tf.squaredDifference(model.reconstruct(inputs), wanted), [1, 2, 3]);
     });
     perImage.set(errors.dataSync(), start);
     errors.dispose();
@@ -95,7 +106,10 @@ export function reconstructionError(
 export interface TrainAutoencoderOptions {
   /** Training images [N, 28, 28, 1] in [0, 1]. */
   trainImages: tf.Tensor4D;
-  /** Held-out images: their reconstruction error is logged as `testMse` after every epoch. */
+  /**
+   * Held-out images: their reconstruction error is logged as `testMse` after every epoch (with `noiseStd`,
+   * of noisy held-out inputs against the clean images).
+   */
   testImages?: tf.Tensor4D;
   /** Passes over the training images. */
   epochs: number;

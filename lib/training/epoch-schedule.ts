@@ -3,7 +3,9 @@
  * can be driven by {@link runTrainingLoop}, which counts steps.
  */
 import * as tf from '@tensorflow/tfjs';
+import pl from 'nodejs-polars';
 import { batchIndices } from '../data/datasets';
+import type { TrainingLog } from './training-log';
 
 /** Options of {@link epochSchedule}. */
 export interface EpochScheduleOptions {
@@ -64,4 +66,23 @@ export function epochSchedule(size: number, options: EpochScheduleOptions): Epoc
 /** The images at `indices` as a new tensor (the caller disposes it). */
 export function gatherImages(images: tf.Tensor4D, indices: Int32Array): tf.Tensor4D {
   return tf.tidy(() => tf.gather(images, tf.tensor1d(indices, 'int32')) as tf.Tensor4D);
+}
+
+/**
+ * The rows of `log` where the first of `metrics` was logged (e.g. a held-out score at the end of each
+ * epoch), as a table with columns `epoch` (step / stepsPerEpoch), `seconds` and the metrics.
+ */
+export function epochTable(
+  log: TrainingLog,
+  metrics: readonly string[],
+  stepsPerEpoch: number,
+): pl.DataFrame {
+  if (metrics.length === 0) throw new RangeError('epochTable needs at least one metric name.');
+  const columns = metrics.map((name) => log.column(name));
+  const rows = log.steps.flatMap((_, row) => (Number.isFinite(columns[0][row]) ? [row] : []));
+  return pl.DataFrame({
+    epoch: rows.map((row) => log.steps[row] / stepsPerEpoch),
+    seconds: rows.map((row) => log.seconds[row]),
+    ...Object.fromEntries(metrics.map((name, i) => [name, rows.map((row) => columns[i][row])])),
+  });
 }

@@ -117,7 +117,14 @@ describe('reconstruction error and noise', () => {
       rebuilt.slice([0, 0, 0, 0], [1, -1, -1, -1]),
     );
     assert.ok(Math.abs(error.perImage[0] - first) < 1e-6);
-    tf.dispose([images, rebuilt]);
+    const shifted = tf.tidy(() => tf.mul(images, 0.5)) as tf.Tensor4D;
+    const againstShifted = reconstructionError(ae, images, { targets: shifted });
+    assert.ok(Math.abs(againstShifted.mse - mse(shifted, rebuilt)) < 1e-6);
+    assert.throws(
+      () => reconstructionError(ae, images, { targets: shifted.slice(0, 2) }),
+      /must have the shape/,
+    );
+    tf.dispose([images, rebuilt, shifted]);
     ae.dispose();
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { epochSchedule } from '../../lib/training/epoch-schedule';
+import { epochSchedule, epochTable } from '../../lib/training/epoch-schedule';
+import { TrainingLog } from '../../lib/training/training-log';
 
 describe('epochSchedule', () => {
   test('visits every example once per epoch, in a new seeded order each epoch', () => {
@@ -40,5 +41,24 @@ describe('epochSchedule', () => {
     assert.throws(() => schedule.batchAt(4), /from 1 to 3/);
     assert.throws(() => epochSchedule(0, { epochs: 1 }), /size must be a positive integer/);
     assert.throws(() => epochSchedule(5, { epochs: 0 }), /epochs must be a positive integer/);
+  });
+});
+
+describe('epochTable', () => {
+  test('keeps the rows where the first metric was logged, with the epoch number', () => {
+    const log = new TrainingLog();
+    for (let step = 1; step <= 6; step++) {
+      log.push(
+        step,
+        step / 10,
+        step % 3 === 0 ? { loss: step, testLoss: 10 * step, testKl: step / 2 } : { loss: step },
+      );
+    }
+    const table = epochTable(log, ['testLoss', 'testKl'], 3);
+    assert.deepEqual(table.columns, ['epoch', 'seconds', 'testLoss', 'testKl']);
+    assert.deepEqual(table.getColumn('epoch').toArray(), [1, 2]);
+    assert.deepEqual(table.getColumn('testLoss').toArray(), [30, 60]);
+    assert.deepEqual(table.getColumn('testKl').toArray(), [1.5, 3]);
+    assert.throws(() => epochTable(log, ['testMse'], 3), /No metric 'testMse'/);
   });
 });
