@@ -96,6 +96,8 @@ export async function runTrainingLoop(
     for (const callback of due) await callback.run(i, log);
     // Callbacks may keep tensors on purpose (a cached evaluation batch): the next step is measured from here.
     if (due.length > 0 && baselineTensors !== undefined) baselineTensors = tf.memory().numTensors;
+    // Let pending I/O run (a notebook kernel sends progress and charts only when the loop yields).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   progress.done(log.last());
   return log;

@@ -112,8 +112,67 @@ export function toDisplayMessage(
 }
 
 /**
+ * tslab sends every output with zeromq's `socket.send()` without awaiting it; zeromq refuses a second send
+ * while the first is still waiting for the socket ("Socket is busy writing", code EBUSY). That happens when
+ * the kernel's output channel is slow (a loaded machine) and a loop publishes again before yielding to the
+ * event loop. Such messages wait here and are sent, in order, as soon as the socket is free.
+ */
+function isSocketBusy(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'EBUSY' || /busy writing/i.test(String(message ?? ''));
+}
+
+interface PendingDisplay {
+  writer: DisplayWriter;
+  message: DisplayDataMessage;
+  update: boolean;
+}
+
+const pendingDisplays: PendingDisplay[] = [];
+let flushScheduled = false;
+
+function scheduleFlush(delayMs: number): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setTimeout(flushPendingDisplays, delayMs);
+}
+
+function flushPendingDisplays(): void {
+  flushScheduled = false;
+  while (pendingDisplays.length > 0) {
+    const next = pendingDisplays[0];
+    try {
+      next.writer(next.message, next.update);
+    } catch (error) {
+      if (isSocketBusy(error)) {
+        scheduleFlush(5);
+        return;
+      }
+      process.emitWarning(`A notebook output could not be sent and was dropped: ${String(error)}`);
+    }
+    pendingDisplays.shift();
+  }
+}
+
+/** Queues a message; a newer state of an output that is still waiting replaces the older one. */
+function queueDisplay(writer: DisplayWriter, message: DisplayDataMessage, update: boolean): void {
+  const id = message.transient.display_id;
+  const waiting =
+    id === undefined ? undefined : pendingDisplays.find((p) => p.message.transient.display_id === id);
+  if (waiting) waiting.message = message;
+  else pendingDisplays.push({ writer, message, update });
+  scheduleFlush(0);
+}
+
+/** Number of outputs waiting for a busy kernel socket (see {@link publishDisplay}). */
+export function pendingDisplayCount(): number {
+  return pendingDisplays.length;
+}
+
+/**
  * Shows a MIME bundle as a notebook output. Returns false, showing nothing, outside a notebook: callers
- * then use their own fallback (print text, write a file).
+ * then use their own fallback (print text, write a file). When the kernel's socket is busy, the output
+ * is sent as soon as it is free (outputs keep their order; of an updated output, the latest state is sent).
  */
 export function publishDisplay(bundle: MimeBundle, options: PublishDisplayOptions = {}): boolean {
   const writer = currentWriter();
@@ -121,7 +180,18 @@ export function publishDisplay(bundle: MimeBundle, options: PublishDisplayOption
   if (options.update && options.displayId === undefined) {
     throw new Error('publishDisplay: update needs the displayId of the output to replace');
   }
-  writer(toDisplayMessage(bundle, options), options.update === true);
+  const message = toDisplayMessage(bundle, options);
+  const update = options.update === true;
+  if (pendingDisplays.length > 0) {
+    queueDisplay(writer, message, update);
+    return true;
+  }
+  try {
+    writer(message, update);
+  } catch (error) {
+    if (!isSocketBusy(error)) throw error;
+    queueDisplay(writer, message, update);
+  }
   return true;
 }
 

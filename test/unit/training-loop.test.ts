@@ -97,4 +97,18 @@ describe('runTrainingLoop', () => {
       /steps must be an integer/,
     );
   });
+
+  test('yields to the event loop after every step, so a notebook kernel can send its outputs', async () => {
+    const seen: number[] = [];
+    let lastStep = 0;
+    const timer = setInterval(() => seen.push(lastStep), 0);
+    await runTrainingLoop({ steps: 5, progress: 'silent' }, (step) => {
+      const until = performance.now() + 3;
+      while (performance.now() < until); // a synchronous step, like a tfjs training step
+      lastStep = step;
+      return { loss: 1 };
+    });
+    clearInterval(timer);
+    assert.ok(new Set(seen).size >= 4, `timers should run between steps, saw steps ${seen.join(', ')}`);
+  });
 });

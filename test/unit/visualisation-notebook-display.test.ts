@@ -8,6 +8,7 @@ import {
   createUpdatableDisplay,
   type DisplayDataMessage,
   isInsideNotebook,
+  pendingDisplayCount,
   publishDisplay,
   setDisplayWriter,
   toDisplayMessage,
@@ -133,5 +134,64 @@ describe('inside the tslab kernel (its real jupyter.js module, with a fake socke
   it('refuses an update without a display id', () => {
     assert.throws(() => publishDisplay({ 'text/plain': 'x' }, { update: true }), /displayId/);
     jupyter.lastWriteDisplayData = null;
+  });
+});
+
+describe('a busy kernel socket', () => {
+  /** A writer that fails like zeromq while the previous message is still being sent. */
+  function busyWriter(busyCalls: number) {
+    const sent: [string, boolean][] = [];
+    let calls = 0;
+    const writer = (message: DisplayDataMessage, update: boolean) => {
+      calls++;
+      if (calls <= busyCalls) {
+        throw Object.assign(
+          new Error('Socket is busy writing; only one send operation may be in progress at any time'),
+          {
+            code: 'EBUSY',
+          },
+        );
+      }
+      sent.push([String(message.data['text/plain']), update]);
+    };
+    return { sent, writer };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+  after(() => setDisplayWriter(undefined));
+
+  it('keeps the outputs and sends them in order once the socket is free', async () => {
+    const { sent, writer } = busyWriter(3);
+    setDisplayWriter(writer);
+    assert.equal(publishDisplay({ 'text/plain': 'a' }), true);
+    assert.equal(publishDisplay({ 'text/plain': 'b' }), true);
+    assert.equal(pendingDisplayCount(), 2);
+    await settle();
+    assert.deepEqual(sent, [
+      ['a', false],
+      ['b', false],
+    ]);
+    assert.equal(pendingDisplayCount(), 0);
+  });
+
+  it('of an output updated while waiting, sends only the latest state, as the first display', async () => {
+    const { sent, writer } = busyWriter(1);
+    setDisplayWriter(writer);
+    const progress = createUpdatableDisplay();
+    for (const text of ['1%', '2%', '3%']) progress.show({ 'text/plain': text });
+    publishDisplay({ 'text/plain': 'after' });
+    await settle();
+    assert.deepEqual(sent, [
+      ['3%', false],
+      ['after', false],
+    ]);
+    progress.show({ 'text/plain': '4%' });
+    assert.deepEqual(sent.at(-1), ['4%', true]);
+  });
+
+  it('other errors are not hidden', () => {
+    setDisplayWriter(() => {
+      throw new Error('broken');
+    });
+    assert.throws(() => publishDisplay({ 'text/plain': 'x' }), /broken/);
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * Maps the steps of a training run (1, 2, ...) to epochs and seeded batches, so that an epoch-based loop
+ * can be driven by {@link runTrainingLoop}, which counts steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+import pl from 'nodejs-polars';
+import { batchIndices } from '../data/datasets';
+import type { TrainingLog } from './training-log';
+
+/** Options of {@link epochSchedule}. */
+export interface EpochScheduleOptions {
+  /** Number of passes over the data. */
+  epochs: number;
+  /** Examples per batch. Default 64. */
+  batchSize?: number;
+  /** Seed of the shuffle; each epoch mixes its number in, as `batchIndices` does. Default 0. */
+  seed?: number;
+}
+
+/** Where a step falls: its epoch (from 0), its batch within the epoch (from 0) and the batch's examples. */
+export interface ScheduledBatch {
+  epoch: number;
+  index: number;
+  indices: Int32Array;
+  /** True for the last batch of an epoch. */
+  endsEpoch: boolean;
+}
+
+/** The plan of an epoch-based run. */
+export interface EpochSchedule {
+  stepsPerEpoch: number;
+  totalSteps: number;
+  /** The batch of step `step` (1-based, as in runTrainingLoop). */
+  batchAt(step: number): ScheduledBatch;
+}
+
+/** Plans `epochs` passes over `size` examples in seeded batches (the last batch of an epoch may be smaller). */
+export function epochSchedule(size: number, options: EpochScheduleOptions): EpochSchedule {
+  const { epochs, batchSize = 64, seed = 0 } = options;
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`size must be a positive integer, got ${size}.`);
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new RangeError(`epochs must be a positive integer, got ${epochs}.`);
+  }
+  const stepsPerEpoch = Math.ceil(size / batchSize);
+  let cachedEpoch = -1;
+  let cached: Int32Array[] = [];
+  return {
+    stepsPerEpoch,
+    totalSteps: epochs * stepsPerEpoch,
+    batchAt(step) {
+      if (!Number.isInteger(step) || step < 1 || step > epochs * stepsPerEpoch) {
+        throw new RangeError(`step must be an integer from 1 to ${epochs * stepsPerEpoch}, got ${step}.`);
+      }
+      const epoch = Math.floor((step - 1) / stepsPerEpoch);
+      const index = (step - 1) % stepsPerEpoch;
+      if (epoch !== cachedEpoch) {
+        cached = batchIndices(size, { batchSize, seed, epoch });
+        cachedEpoch = epoch;
+      }
+      return { epoch, index, indices: cached[index], endsEpoch: index === stepsPerEpoch - 1 };
+    },
+  };
+}
+
+/** The images at `indices` as a new tensor (the caller disposes it). */
+export function gatherImages(images: tf.Tensor4D, indices: Int32Array): tf.Tensor4D {
+  return tf.tidy(() => tf.gather(images, tf.tensor1d(indices, 'int32')) as tf.Tensor4D);
+}
+
+/**
+ * The rows of `log` where the first of `metrics` was logged (e.g. a held-out score at the end of each
+ * epoch), as a table with columns `epoch` (step / stepsPerEpoch), `seconds` and the metrics.
+ */
+export function epochTable(
+  log: TrainingLog,
+  metrics: readonly string[],
+  stepsPerEpoch: number,
+): pl.DataFrame {
+  if (metrics.length === 0) throw new RangeError('epochTable needs at least one metric name.');
+  const columns = metrics.map((name) => log.column(name));
+  const rows = log.steps.flatMap((_, row) => (Number.isFinite(columns[0][row]) ? [row] : []));
+  return pl.DataFrame({
+    epoch: rows.map((row) => log.steps[row] / stepsPerEpoch),
+    seconds: rows.map((row) => log.seconds[row]),
+    ...Object.fromEntries(metrics.map((name, i) => [name, rows.map((row) => columns[i][row])])),
+  });
+}
