@@ -26,7 +26,7 @@ import { WORKLOAD_DESCRIPTIONS, WORKLOAD_NAMES, type WorkloadName } from './work
 const PYTHON = '/usr/bin/python3';
 const PYTORCH_SCRIPT = join(__dirname, 'pytorch-dcgan-step.py');
 const WORKER_SCRIPT = join(__dirname, 'bench-worker.ts');
-/** Workloads whose step takes minutes on the pure-JS cpu backend (about ten for the DCGAN step). */
+/** Workloads whose step takes minutes on the pure-JS cpu backend (over ten for the DCGAN step). */
 const SLOW_ON_CPU: readonly WorkloadName[] = ['dcgan'];
 
 /** Command-line options. */
@@ -49,8 +49,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --batch N            batch size (default 64)
   --warmup N           untimed steps per configuration before timing (default 2)
   --repeats N          timed steps per configuration; the table shows the median (default 5)
-  --cpu-warmup N       untimed DCGAN steps on the pure-JS cpu backend (default 0: one step takes about
-                       ten minutes there or more, so JIT warm-up is a negligible part of it)
+  --cpu-warmup N       untimed DCGAN steps on the pure-JS cpu backend (default 0: one step takes over
+                       ten minutes there, so JIT warm-up is a negligible part of it)
   --cpu-repeats N      timed DCGAN steps on the pure-JS cpu backend (default 1); the smaller workloads
                        run on cpu like on the other backends
   --skip-cpu           leave out the cpu backend
