@@ -6,7 +6,7 @@
  * Every configuration runs in its own process, started and warmed up first; then the timed steps
  * go round-robin over the configurations, so that a change in the machine's load (other programs)
  * hits all of them alike. On the DCGAN the pure-JS cpu backend is timed last with fewer steps (a
- * step takes about ten minutes there). Prints the table, the ratios and the per-kernel profile of the fastest wasm
+ * step takes over ten minutes there). Prints the table, the ratios and the per-kernel profile of the fastest wasm
  * configuration, and writes the table as CSV.
  *
  *   npm run bench                                  # everything (the cpu DCGAN step takes minutes)
@@ -26,7 +26,7 @@ import { WORKLOAD_DESCRIPTIONS, WORKLOAD_NAMES, type WorkloadName } from './work
 const PYTHON = '/usr/bin/python3';
 const PYTORCH_SCRIPT = join(__dirname, 'pytorch-dcgan-step.py');
 const WORKER_SCRIPT = join(__dirname, 'bench-worker.ts');
-/** Workloads whose step takes minutes on the pure-JS cpu backend (about ten for the DCGAN step). */
+/** Workloads whose step takes minutes on the pure-JS cpu backend (over ten for the DCGAN step). */
 const SLOW_ON_CPU: readonly WorkloadName[] = ['dcgan'];
 
 /** Command-line options. */
@@ -49,7 +49,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --batch N            batch size (default 64)
   --warmup N           untimed steps per configuration before timing (default 2)
   --repeats N          timed steps per configuration; the table shows the median (default 5)
-  --cpu-warmup N       untimed DCGAN steps on the pure-JS cpu backend (default 0: one step takes about
+  --cpu-warmup N       untimed DCGAN steps on the pure-JS cpu backend (default 0: one step takes over
                        ten minutes there, so JIT warm-up is a negligible part of it)
   --cpu-repeats N      timed DCGAN steps on the pure-JS cpu backend (default 1); the smaller workloads
                        run on cpu like on the other backends
