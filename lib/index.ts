@@ -20,6 +20,7 @@ export * from './training/gan-keras-style';
 export * from './training/gan-losses';
 export * from './training/gan-steps';
 export * from './training/gan-toy';
+export * from './training/gan-toy-run';
 export * from './training/gan-trainer';
 export * from './visualisation';
 export * from './visualisation/gan-lab-figure';

@@ -133,3 +133,50 @@ export function evaluateToyGenerator(
     realBaseline: slicedWassersteinDistance(real2, real),
   };
 }
+
+/** How a discriminator judges generated points (see {@link judgeGeneratedPoints}). */
+export interface FakeJudgement {
+  /** Share of generated points D calls real (D > 0.5): D's false negatives. */
+  judgedRealFraction: number;
+  /** Share of generated points near no mode of the mixture. */
+  offModeFraction: number;
+  /** Share of generated points that are off every mode and still judged real: weaknesses G exploits. */
+  offModeJudgedRealFraction: number;
+}
+
+/**
+ * Generates `count` points and checks D's verdict on each against the truth: a point is "off-mode" when it
+ * lies farther than `withinStd` standard deviations from every component mean.
+ */
+export function judgeGeneratedPoints(
+  generator: tf.LayersModel,
+  discriminator: tf.LayersModel,
+  components: GaussianComponent[],
+  options: ToyEvaluationOptions,
+): FakeJudgement {
+  const count = options.count ?? 1000;
+  const withinStd = options.withinStd ?? 3;
+  const noise = tf.randomNormal([count, options.latentDim], 0, 1, 'float32', options.seed ?? 12345);
+  const points = generatePoints(generator, noise);
+  const verdict = tf.tidy(() =>
+    tf.sigmoid(discriminator.predict(tf.tensor2d(points)) as tf.Tensor).dataSync(),
+  );
+  noise.dispose();
+  let judgedReal = 0;
+  let off = 0;
+  let offJudgedReal = 0;
+  points.forEach((point, i) => {
+    const onSomeMode = components.some(
+      (c) => Math.sqrt(c.mean.reduce((sum, m, d) => sum + (point[d] - m) ** 2, 0)) <= withinStd * c.std,
+    );
+    const real = verdict[i] > 0.5;
+    if (real) judgedReal++;
+    if (!onSomeMode) off++;
+    if (real && !onSomeMode) offJudgedReal++;
+  });
+  return {
+    judgedRealFraction: judgedReal / count,
+    offModeFraction: off / count,
+    offModeJudgedRealFraction: offJudgedReal / count,
+  };
+}

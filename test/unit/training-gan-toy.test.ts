@@ -6,9 +6,11 @@ import { buildMlpDiscriminator, buildMlpGenerator } from '../../lib/models/gan-m
 import {
   discriminatorOnGrid,
   evaluateToyGenerator,
+  judgeGeneratedPoints,
   planeGrid,
   snapshotToyGan,
 } from '../../lib/training/gan-toy';
+import { runToyGan } from '../../lib/training/gan-toy-run';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -52,5 +54,56 @@ describe('toy GAN inspection', () => {
     const between = evaluateToyGenerator(constantGenerator([0, 0]), ring, { latentDim: 2, count: 400 });
     assert.equal(between.modesCovered, 0);
     assert.equal(between.offModeFraction, 1);
+  });
+
+  test("judging fakes: a D that calls everything real is fooled by every off-mode point (the notes' false negatives)", () => {
+    const ring = ringComponents(8, 2, 0.05);
+    const gullible = buildMlpDiscriminator({ inputShape: [2], hiddenUnits: [] });
+    gullible.setWeights([tf.zeros([2, 1]), tf.tensor1d([5])]); // logit 5 everywhere: D = 0.993
+    const offMode = judgeGeneratedPoints(constantGenerator([0, 0]), gullible, ring, {
+      latentDim: 2,
+      count: 100,
+    });
+    assert.deepEqual(offMode, { judgedRealFraction: 1, offModeFraction: 1, offModeJudgedRealFraction: 1 });
+    const onMode = judgeGeneratedPoints(constantGenerator([0, 2]), gullible, ring, {
+      latentDim: 2,
+      count: 100,
+    });
+    assert.deepEqual(onMode, { judgedRealFraction: 1, offModeFraction: 0, offModeJudgedRealFraction: 0 });
+    gullible.setWeights([tf.zeros([2, 1]), tf.tensor1d([-5])]);
+    const strict = judgeGeneratedPoints(constantGenerator([0, 0]), gullible, ring, {
+      latentDim: 2,
+      count: 100,
+    });
+    assert.equal(strict.judgedRealFraction, 0);
+  });
+
+  test('a toy run scores the generator at step 0, every N steps and at the end, with a picture each time', async () => {
+    const seen: number[] = [];
+    const live = tf.memory().numTensors;
+    const run = await runToyGan({
+      components: ringComponents(4, 1, 0.1),
+      steps: 25,
+      batchSize: 16,
+      generatorHidden: [8],
+      discriminatorHidden: [8],
+      evaluateEvery: 10,
+      evaluationCount: 50,
+      pictureGrid: planeGrid({ xRange: [-2, 2], yRange: [-2, 2], resolution: 4 }),
+      pictureCount: 20,
+      progress: 'silent',
+      onEvaluation: (row) => seen.push(row.step),
+    });
+    assert.deepEqual(
+      run.evaluations.map((e) => e.step),
+      [0, 10, 20, 25],
+    );
+    assert.deepEqual(seen, [10, 20, 25]);
+    assert.equal(run.snapshots.length, 4);
+    assert.equal(run.snapshots[3].fake.length, 20);
+    assert.equal(run.log.length, 25);
+    assert.ok(run.realBaseline > 0 && run.seconds > 0);
+    run.dispose();
+    assert.equal(tf.memory().numTensors, live, 'a finished, disposed run leaves no tensors behind');
   });
 });
