@@ -44,6 +44,7 @@ function traces(state: GanLabState): PlotlyTrace[] {
       zmax: 1,
       colorscale: D_COLOURS,
       opacity: 0.75,
+      zsmooth: 'best',
       colorbar: { title: { text: 'D(x)' }, thickness: 12 },
       hovertemplate: 'x=%{x:.2f}, y=%{y:.2f}<br>D(x)=%{z:.3f}<extra></extra>',
     },
@@ -53,7 +54,7 @@ function traces(state: GanLabState): PlotlyTrace[] {
       name: 'real',
       x: state.real.map((p) => p[0]),
       y: state.real.map((p) => p[1]),
-      marker: { size: 4, color: '#1e8449', opacity: 0.6 },
+      marker: { size: 5, color: '#145a32', opacity: 0.8, line: { width: 0.5, color: '#ffffff' } },
     },
     {
       type: 'scatter',
@@ -83,10 +84,15 @@ function layout(state: GanLabState, options: GanLabFigureOptions, title: string)
   return {
     title: { text: title },
     height: options.height ?? 480,
-    margin: { l: 50, r: 20, t: 50, b: 40 },
-    xaxis: { range: [xs[0], xs[xs.length - 1]], title: { text: 'x₁' } },
-    yaxis: { range: [ys[0], ys[ys.length - 1]], title: { text: 'x₂' }, scaleanchor: 'x' },
-    legend: { orientation: 'h', y: -0.12 },
+    margin: { l: 50, r: 20, t: 80, b: 40 },
+    xaxis: { range: [xs[0], xs[xs.length - 1]], title: { text: 'x₁' }, constrain: 'domain' },
+    yaxis: {
+      range: [ys[0], ys[ys.length - 1]],
+      title: { text: 'x₂' },
+      scaleanchor: 'x',
+      constrain: 'domain',
+    },
+    legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: 1.0, yanchor: 'bottom' },
   };
 }
 
@@ -121,7 +127,7 @@ export function ganLabAnimation(states: GanLabState[], options: GanLabFigureOpti
     layout: {
       ...base,
       height: (options.height ?? 480) + 80,
-      margin: { l: 50, r: 20, t: 50, b: 110 },
+      margin: { l: 50, r: 20, t: 80, b: 110 },
       sliders: [
         {
           active: frames.length - 1,

@@ -37,7 +37,8 @@ export interface PlotlyTrace {
   x?: ArrayLike<unknown>;
   y?: ArrayLike<unknown>;
   z?: ArrayLike<unknown>;
-  text?: string | ArrayLike<string>;
+  /** Hover or label text: one per point, or rows of text for a heatmap. */
+  text?: string | ArrayLike<string> | ArrayLike<ArrayLike<string>>;
   marker?: Record<string, unknown>;
   line?: Record<string, unknown>;
   /** Any other Plotly trace attribute (https://plotly.com/javascript/reference/). */
