@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { createProgress, type ProgressMode } from '../visualisation/progress';
 import { type StepMetrics, TrainingLog } from './training-log';
 
+/** The longest time a training loop keeps the event loop busy without a break. */
+const YIELD_EVERY_MS = 50;
+
 /** Thrown when a step reports a NaN or infinite metric; what was logged before it is kept in `log`. */
 export class NonFiniteMetricError extends Error {
   override name = 'NonFiniteMetricError';
@@ -73,6 +76,7 @@ export async function runTrainingLoop(
   const log = new TrainingLog();
   const progress = createProgress({ total: steps, label, mode: options.progress ?? 'auto' });
   const startedAt = performance.now();
+  let lastYield = startedAt;
   let baselineTensors: number | undefined;
   for (let i = 1; i <= steps; i++) {
     const metrics = await step(i);
@@ -96,6 +100,12 @@ export async function runTrainingLoop(
     for (const callback of due) await callback.run(i, log);
     // Callbacks may keep tensors on purpose (a cached evaluation batch): the next step is measured from here.
     if (due.length > 0 && baselineTensors !== undefined) baselineTensors = tf.memory().numTensors;
+    // Give the event loop a turn now and then, so that the kernel can send the live displays and answer
+    // Jupyter while a long loop of synchronous steps runs.
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
   }
   progress.done(log.last());
   return log;

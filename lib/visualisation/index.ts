@@ -23,6 +23,7 @@ export type {
 export {
   createUpdatableDisplay,
   isInsideNotebook,
+  pendingDisplayCount,
   publishDisplay,
   setDisplayWriter,
   writeOutputFile,

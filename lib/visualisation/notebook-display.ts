@@ -111,9 +111,82 @@ export function toDisplayMessage(
   return { data, metadata: options.metadata ?? {}, transient };
 }
 
+/** A display message that could not be sent yet, with the writer (i.e. the cell) it belongs to. */
+interface PendingDisplay {
+  writer: DisplayWriter;
+  message: DisplayDataMessage;
+  update: boolean;
+}
+
+const pendingDisplays: PendingDisplay[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+/** How long to wait before retrying when the kernel's output socket is busy. */
+const RETRY_DELAY_MS = 10;
+
+/**
+ * True for the error tslab's ZeroMQ socket (zeromq 6) throws when a send is attempted while an earlier one
+ * is still being written: after a few hundred messages sent without the event loop getting a turn (a long
+ * training loop updating its progress), `send()` throws `EBUSY` synchronously instead of queueing.
+ */
+function isSocketBusy(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'EBUSY';
+}
+
+function trySend(pending: PendingDisplay): boolean {
+  try {
+    pending.writer(pending.message, pending.update);
+    return true;
+  } catch (error) {
+    if (isSocketBusy(error)) return false;
+    throw error;
+  }
+}
+
+function flushPendingDisplays(): void {
+  flushTimer = undefined;
+  while (pendingDisplays.length > 0) {
+    if (!trySend(pendingDisplays[0])) {
+      scheduleFlush();
+      return;
+    }
+    pendingDisplays.shift();
+  }
+}
+
+function scheduleFlush(): void {
+  flushTimer ??= setTimeout(flushPendingDisplays, RETRY_DELAY_MS);
+}
+
+/**
+ * Queues a message behind those already waiting, in order. An update of an output that already has an
+ * update waiting replaces that update (only the latest state of a live display matters).
+ */
+function enqueue(pending: PendingDisplay): void {
+  const displayId = pending.message.transient.display_id;
+  if (pending.update && displayId !== undefined) {
+    const index = pendingDisplays.findIndex(
+      (p) => p.update && p.writer === pending.writer && p.message.transient.display_id === displayId,
+    );
+    if (index >= 0) {
+      pendingDisplays[index] = pending;
+      return;
+    }
+  }
+  pendingDisplays.push(pending);
+  scheduleFlush();
+}
+
+/** Number of display messages waiting for the kernel's output socket (0 almost always). */
+export function pendingDisplayCount(): number {
+  return pendingDisplays.length;
+}
+
 /**
  * Shows a MIME bundle as a notebook output. Returns false, showing nothing, outside a notebook: callers
  * then use their own fallback (print text, write a file).
+ *
+ * When the kernel's output socket is momentarily busy, the message is queued and sent, in order, as soon
+ * as the event loop gets a turn, instead of throwing into the caller (e.g. into a training loop).
  */
 export function publishDisplay(bundle: MimeBundle, options: PublishDisplayOptions = {}): boolean {
   const writer = currentWriter();
@@ -121,7 +194,8 @@ export function publishDisplay(bundle: MimeBundle, options: PublishDisplayOption
   if (options.update && options.displayId === undefined) {
     throw new Error('publishDisplay: update needs the displayId of the output to replace');
   }
-  writer(toDisplayMessage(bundle, options), options.update === true);
+  const pending = { writer, message: toDisplayMessage(bundle, options), update: options.update === true };
+  if (pendingDisplays.length > 0 || !trySend(pending)) enqueue(pending);
   return true;
 }
 

@@ -97,4 +97,19 @@ describe('runTrainingLoop', () => {
       /steps must be an integer/,
     );
   });
+
+  test('a long loop of synchronous steps still gives the event loop a turn (timers fire during training)', async () => {
+    let timerFiredAtStep = 0;
+    let current = 0;
+    setTimeout(() => {
+      timerFiredAtStep = current;
+    }, 0);
+    await runTrainingLoop({ steps: 40, progress: 'silent', checkTensorLeaks: false }, (step) => {
+      current = step;
+      const until = performance.now() + 5; // 40 steps of 5 ms: 200 ms without awaiting anything real
+      while (performance.now() < until) {}
+      return { loss: 1 };
+    });
+    assert.ok(timerFiredAtStep > 0 && timerFiredAtStep < 40, `the timer fired at step ${timerFiredAtStep}`);
+  });
 });

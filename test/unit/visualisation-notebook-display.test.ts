@@ -8,6 +8,7 @@ import {
   createUpdatableDisplay,
   type DisplayDataMessage,
   isInsideNotebook,
+  pendingDisplayCount,
   publishDisplay,
   setDisplayWriter,
   toDisplayMessage,
@@ -133,5 +134,51 @@ describe('inside the tslab kernel (its real jupyter.js module, with a fake socke
   it('refuses an update without a display id', () => {
     assert.throws(() => publishDisplay({ 'text/plain': 'x' }, { update: true }), /displayId/);
     jupyter.lastWriteDisplayData = null;
+  });
+});
+
+describe('a busy kernel output socket', () => {
+  it('queues what cannot be sent yet and sends it in order, keeping only the latest update of a display', async () => {
+    const sent: Sent[] = [];
+    let busy = true;
+    setDisplayWriter((message, update) => {
+      if (busy) throw Object.assign(new Error('Socket is busy writing'), { code: 'EBUSY' });
+      sent.push([message, update]);
+    });
+    try {
+      const live = createUpdatableDisplay('live');
+      assert.equal(live.show({ 'text/plain': 'step 0' }), true);
+      live.show({ 'text/plain': 'step 1' });
+      publishDisplay({ 'text/plain': 'a figure' });
+      live.show({ 'text/plain': 'step 2' });
+      assert.equal(sent.length, 0);
+      assert.equal(pendingDisplayCount(), 3, 'the first display, one merged update, the figure');
+      busy = false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(
+        sent.map(([message, update]) => [message.data['text/plain'], update]),
+        [
+          ['step 0', false],
+          ['step 2', true],
+          ['a figure', false],
+        ],
+      );
+      assert.equal(pendingDisplayCount(), 0);
+      live.show({ 'text/plain': 'step 3' });
+      assert.equal(sent.length, 4, 'with the socket free, messages go out at once');
+    } finally {
+      setDisplayWriter(undefined);
+    }
+  });
+
+  it('still throws errors other than a busy socket', () => {
+    setDisplayWriter(() => {
+      throw new Error('broken pipe');
+    });
+    try {
+      assert.throws(() => publishDisplay({ 'text/plain': 'x' }), /broken pipe/);
+    } finally {
+      setDisplayWriter(undefined);
+    }
   });
 });
