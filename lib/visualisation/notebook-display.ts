@@ -119,7 +119,7 @@ interface PendingDisplay {
 }
 
 const pendingDisplays: PendingDisplay[] = [];
-let flushTimer: ReturnType<typeof setTimeout> | undefined;
+let flushScheduled = false;
 /** How long to wait before retrying when the kernel's output socket is busy. */
 const RETRY_DELAY_MS = 10;
 
@@ -143,7 +143,7 @@ function trySend(pending: PendingDisplay): boolean {
 }
 
 function flushPendingDisplays(): void {
-  flushTimer = undefined;
+  flushScheduled = false;
   while (pendingDisplays.length > 0) {
     if (!trySend(pendingDisplays[0])) {
       scheduleFlush();
@@ -154,7 +154,9 @@ function flushPendingDisplays(): void {
 }
 
 function scheduleFlush(): void {
-  flushTimer ??= setTimeout(flushPendingDisplays, RETRY_DELAY_MS);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setTimeout(flushPendingDisplays, RETRY_DELAY_MS);
 }
 
 /**
