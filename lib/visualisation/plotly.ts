@@ -37,7 +37,8 @@ export interface PlotlyTrace {
   x?: ArrayLike<unknown>;
   y?: ArrayLike<unknown>;
   z?: ArrayLike<unknown>;
-  text?: string | ArrayLike<string>;
+  /** Hover or label text: one per point, or rows of text for a heatmap. */
+  text?: string | ArrayLike<string> | ArrayLike<ArrayLike<string>>;
   marker?: Record<string, unknown>;
   line?: Record<string, unknown>;
   /** Any other Plotly trace attribute (https://plotly.com/javascript/reference/). */
@@ -73,11 +74,23 @@ export interface PlotlyConfig {
   [attribute: string]: unknown;
 }
 
-/** A Plotly figure: traces, layout and config. */
+/** One frame of an animated figure: the traces (and layout changes) to show at that moment. */
+export interface PlotlyFrame {
+  /** The name sliders and `Plotly.animate` refer to. */
+  name: string;
+  data: PlotlyTrace[];
+  layout?: PlotlyLayout;
+  /** Which traces `data` replaces (default: the first data.length traces). */
+  traces?: number[];
+}
+
+/** A Plotly figure: traces, layout and config, and for an animation its frames. */
 export interface PlotlyFigure {
   data: PlotlyTrace[];
   layout?: PlotlyLayout;
   config?: PlotlyConfig;
+  /** Animation frames, shown by a slider or play button in `layout.sliders` / `layout.updatemenus`. */
+  frames?: PlotlyFrame[];
 }
 
 /** A figure as sent to the browser: plain JSON (typed arrays become arrays, NaN/Infinity become null). */
@@ -85,6 +98,7 @@ export interface PlotlyFigureJson {
   data: Record<string, unknown>[];
   layout: Record<string, unknown>;
   config: Record<string, unknown>;
+  frames?: Record<string, unknown>[];
 }
 
 /** Options for {@link figureHtml}. */
@@ -173,11 +187,13 @@ function toJsonReady(value: unknown): unknown {
 
 /** Converts a figure to plain JSON, adding the default config (responsive, no Plotly logo). */
 export function figureToJson(figure: PlotlyFigure): PlotlyFigureJson {
-  return {
+  const json: PlotlyFigureJson = {
     data: toJsonReady(figure.data) as Record<string, unknown>[],
     layout: toJsonReady(figure.layout ?? {}) as Record<string, unknown>,
     config: toJsonReady({ ...DEFAULT_CONFIG, ...figure.config }) as Record<string, unknown>,
   };
+  if (figure.frames) json.frames = toJsonReady(figure.frames) as Record<string, unknown>[];
+  return json;
 }
 
 /**
@@ -208,7 +224,8 @@ export function figureHtml(figure: PlotlyFigure, options: FigureHtmlOptions = {}
       }
       return;
     }
-    Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+    if (figure.frames) Plotly.newPlot(element, figure); // { data, layout, config, frames }
+    else Plotly.newPlot(element, figure.data, figure.layout, figure.config);
   }
   draw();
 })();`;
