@@ -2,12 +2,13 @@
  * genlib: the shared library behind the generative-models notebooks.
  *
  * - `backend/`: choose and initialise the fastest TensorFlow.js backend, and explain the choice;
- * - `data/`: IDX files, the offline MNIST-10k default, full MNIST and Fashion-MNIST, seeded batching;
+ * - `data/`: IDX files, the offline MNIST-10k default, full MNIST and Fashion-MNIST, seeded batching, toy data;
  * - `maths/`: dense linear algebra (Cholesky, symmetric eigendecomposition, covariances);
- * - `models/`: classifiers, the Gaussian class-conditional model, PCA, the reference classifier, model IO;
- * - `visualisation/`: Plotly charts, image grids, polars tables and live progress in notebooks;
- *   also autoencoders and VAEs (dense and convolutional), the VAE objective, latent-space helpers;
- * - `training/`: the shared training loop, and the autoencoder and VAE trainers built on it;
+ * - `models/`: classifiers, the Gaussian class-conditional model, PCA, the reference classifier, model IO,
+ *   autoencoders and VAEs (dense and convolutional), the VAE objective, latent-space helpers, the MLP GAN;
+ * - `training/`: the shared training loop; the autoencoder, VAE and GAN trainers, losses and steps;
+ * - `metrics/`: measures of generated samples (the sliced Wasserstein distance for toy data);
+ * - `visualisation/`: Plotly charts, image grids, polars tables, live progress, GAN Lab-style figures;
  * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up;
  * - `benchmarks/` (as `benchmarks.*`): the training steps `npm run bench` times, FLOP counts, a per-kernel profiler.
  */
@@ -15,16 +16,38 @@ export * from './backend';
 export * as benchmarks from './benchmarks';
 export * from './config/profile';
 export * from './data';
+export * from './data/batch-samplers';
 export * from './maths';
+export * from './metrics/sample-distance';
 export * from './models';
 export * from './models/autoencoder';
 export * from './models/encoder-decoder';
+export * from './models/gan-mlp';
 export * from './models/latent-space';
 export * from './models/vae';
 export * from './models/vae-objective';
 export * from './training';
 export * from './training/autoencoder-training';
 export * from './training/epoch-schedule';
+export * from './training/gan-keras-style';
+export * from './training/gan-losses';
+export * from './training/gan-steps';
+// The plane grid of the toy GAN pictures; lib/visualisation's planeGrid is the one exported under that name.
+export {
+  discriminatorOnGrid,
+  evaluateToyGenerator,
+  type FakeJudgement,
+  generatePoints,
+  judgeGeneratedPoints,
+  type SnapshotOptions,
+  snapshotToyGan,
+  type ToyEvaluationOptions,
+  type ToyGanEvaluation,
+  type ToyGanSnapshot,
+} from './training/gan-toy';
+export * from './training/gan-toy-run';
+export * from './training/gan-trainer';
 export * from './training/vae-training';
 export * from './visualisation';
+export * from './visualisation/gan-lab-figure';
 export * from './visualisation/training-log-figure';
