@@ -32,13 +32,16 @@ export * from './training/epoch-schedule';
 export * from './training/gan-keras-style';
 export * from './training/gan-losses';
 export * from './training/gan-steps';
-// The plane grid of the toy GAN pictures; lib/visualisation's planeGrid is the one exported under that name.
+// The toy GAN pictures' grid is exported as toyPlaneGrid; lib/visualisation's planeGrid keeps the plain name.
 export {
   discriminatorOnGrid,
   evaluateToyGenerator,
   type FakeJudgement,
   generatePoints,
   judgeGeneratedPoints,
+  type PlaneGrid as ToyPlaneGrid,
+  type PlaneGridOptions as ToyPlaneGridOptions,
+  planeGrid as toyPlaneGrid,
   type SnapshotOptions,
   snapshotToyGan,
   type ToyEvaluationOptions,
