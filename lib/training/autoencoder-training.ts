@@ -9,7 +9,7 @@ import { assertConvTrainingSupported } from '../backend/conv-guard';
 import { deriveSeed } from '../data/random';
 import type { Autoencoder } from '../models/autoencoder';
 import type { ProgressMode } from '../visualisation/progress';
-import { epochSchedule, gatherImages } from './epoch-schedule';
+import { epochSchedule, gatherImages, withEpochEndCallback } from './epoch-schedule';
 import type { StepMetrics, TrainingLog } from './training-log';
 import { type PeriodicCallback, runTrainingLoop } from './training-loop';
 
@@ -147,14 +147,7 @@ export async function trainAutoencoder(
     seed,
   });
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
-  const callbacks = [...(options.callbacks ?? [])];
-  const { onEpochEnd } = options;
-  if (onEpochEnd) {
-    callbacks.push({
-      every: schedule.stepsPerEpoch,
-      run: (step, log) => onEpochEnd(step / schedule.stepsPerEpoch, log),
-    });
-  }
+  const callbacks = withEpochEndCallback(options.callbacks ?? [], schedule.stepsPerEpoch, options.onEpochEnd);
   try {
     return await runTrainingLoop(
       {

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import pl from 'nodejs-polars';
 import { batchIndices } from '../data/datasets';
 import type { TrainingLog } from './training-log';
+import type { PeriodicCallback } from './training-loop';
 
 /** Options of {@link epochSchedule}. */
 export interface EpochScheduleOptions {
@@ -85,4 +86,17 @@ export function epochTable(
     seconds: rows.map((row) => log.seconds[row]),
     ...Object.fromEntries(metrics.map((name, i) => [name, rows.map((row) => columns[i][row])])),
   });
+}
+
+/**
+ * The periodic callbacks of an epoch-based run: `callbacks`, plus `onEpochEnd(epoch, log)` (epoch counted
+ * from 1) after the last step of every epoch when it is given.
+ */
+export function withEpochEndCallback(
+  callbacks: PeriodicCallback[],
+  stepsPerEpoch: number,
+  onEpochEnd?: (epoch: number, log: TrainingLog) => void | Promise<void>,
+): PeriodicCallback[] {
+  if (!onEpochEnd) return [...callbacks];
+  return [...callbacks, { every: stepsPerEpoch, run: (step, log) => onEpochEnd(step / stepsPerEpoch, log) }];
 }

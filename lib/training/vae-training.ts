@@ -15,7 +15,7 @@ import {
   vaeLossTerms,
 } from '../models/vae-objective';
 import type { ProgressMode } from '../visualisation/progress';
-import { epochSchedule, gatherImages } from './epoch-schedule';
+import { epochSchedule, gatherImages, withEpochEndCallback } from './epoch-schedule';
 import type { TrainingLog } from './training-log';
 import { type PeriodicCallback, runTrainingLoop } from './training-loop';
 
@@ -152,14 +152,7 @@ export async function trainVae(vae: Vae, options: TrainVaeOptions): Promise<Trai
     seed,
   });
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
-  const callbacks = [...(options.callbacks ?? [])];
-  const { onEpochEnd } = options;
-  if (onEpochEnd) {
-    callbacks.push({
-      every: schedule.stepsPerEpoch,
-      run: (step, log) => onEpochEnd(step / schedule.stepsPerEpoch, log),
-    });
-  }
+  const callbacks = withEpochEndCallback(options.callbacks ?? [], schedule.stepsPerEpoch, options.onEpochEnd);
   try {
     return await runTrainingLoop(
       { steps: schedule.totalSteps, label: options.label ?? 'VAE', progress: options.progress, callbacks },
