@@ -1,6 +1,6 @@
 /** Training loops shared by every model of the collection. */
 
-export { type StepMetrics, TrainingLog } from './training-log';
+export { type StepMetrics, TrainingLog, type TrainingLogJson } from './training-log';
 export {
   NonFiniteMetricError,
   type PeriodicCallback,
