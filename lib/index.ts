@@ -9,7 +9,8 @@
  *   the DCGAN of TensorFlow's tutorial (and its conditional variant);
  * - `training/`: the shared training loop; the autoencoder, VAE, GAN and DCGAN trainers, losses and steps;
  *   checkpoints with optimizer state, resume, and a clean stop on Ctrl-C;
- * - `metrics/`: measures of generated samples (the sliced Wasserstein distance for toy data);
+ * - `metrics/`: measures of generated samples: sliced Wasserstein (toy data), Fréchet classifier distance,
+ *   classifier score, class coverage, sharpness, memorisation, and the generator evaluator with its baseline;
  * - `visualisation/`: Plotly charts, image grids, polars tables, live progress, GAN Lab-style figures;
  * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up;
  * - `benchmarks/` (as `benchmarks.*`): the training steps `npm run bench` times, FLOP counts, a per-kernel profiler.
@@ -20,7 +21,7 @@ export * from './config/profile';
 export * from './data';
 export * from './data/batch-samplers';
 export * from './maths';
-export * from './metrics/sample-distance';
+export * from './metrics';
 export * from './models';
 export * from './models/autoencoder';
 export * from './models/dcgan';
