@@ -6,8 +6,9 @@
  *   `events.onEpochEnd` so a notebook can show it in place);
  * - a per-step log of lossD, lossG, D(x), D(G(z)) and the gradient norms (a {@link TrainingLog}, written as
  *   `log.csv`), through {@link runTrainingLoop} (progress bar, NaN and tensor-leak guards, callbacks);
- * - sample metrics every `metricsEvery` epochs through a scorer the caller gives (e.g. the reference
- *   classifier's Fréchet distance and confidence), kept in `metrics.csv`;
+ * - sample metrics every `metricsEvery` epochs with a {@link GeneratorEvaluator} (Fréchet classifier
+ *   distance, classifier score, coverage, ...), through the trainers' shared metric callback: the columns
+ *   land in the log, the rows in `metrics.csv`;
  * - checkpoints every `checkpointEvery` epochs, at the end, and when interrupted (SIGINT: the current step
  *   finishes, the checkpoint is saved, the handler is removed), written atomically (see dcgan-checkpoint);
  * - `DcganTrainer.resume(runDir)`, which continues from the checkpoint: every random draw is a function of
@@ -24,6 +25,7 @@ import { assertConvTrainingSupported } from '../backend/conv-guard';
 import { getBackendReport } from '../backend/select-backend';
 import { loadDataset } from '../data/datasets';
 import { deriveSeed, tfSeed } from '../data/random';
+import { type GeneratorEvaluator, metricsRecord } from '../metrics/generator-evaluation';
 import { buildDcganDiscriminator, buildDcganGenerator, generateDcganImages } from '../models/dcgan';
 import { saveImageGrid } from '../visualisation/image-grid';
 import type { ProgressMode } from '../visualisation/progress';
@@ -38,6 +40,7 @@ import {
 import { type DcganStepMetrics, dcganTrainStep } from './dcgan-step';
 import { type EpochSchedule, epochSchedule, gatherImages } from './epoch-schedule';
 import { type InterruptGuard, installInterruptHandler } from './interrupt';
+import { generatorMetricsCallbacks } from './metric-callback';
 import { TrainingLog } from './training-log';
 import { NonFiniteMetricError, type PeriodicCallback, runTrainingLoop } from './training-loop';
 
@@ -47,10 +50,13 @@ export interface DcganTrainingData {
   labels: tf.Tensor1D;
 }
 
-/** Scores generated images ([N, 28, 28, 1] in [-1, 1]; do not dispose them) as named numbers. */
-export type DcganSampleScorer = (
-  images: tf.Tensor4D,
-) => Record<string, number> | Promise<Record<string, number>>;
+/** Sample metrics during a run (see {@link DcganSessionOptions.evaluate}). */
+export interface DcganEvaluateOptions {
+  /** Scores the images; its `sampleCount` is the number generated per evaluation. */
+  evaluator: GeneratorEvaluator;
+  /** Every this many epochs (and after the last step). Default: the run's `metricsEvery` (0 = never). */
+  every?: number;
+}
 
 /** After each epoch. `samples` (the fixed-seed grid, in [-1, 1]) is valid only during the call. */
 export interface DcganEpochEndEvent {
@@ -95,7 +101,7 @@ export interface DcganSessionOptions {
   callbacks?: PeriodicCallback[];
   events?: DcganTrainerEvents;
   /** Sample metrics every `metricsEvery` epochs; none when not given. */
-  scoreSamples?: DcganSampleScorer;
+  evaluate?: DcganEvaluateOptions;
   /** Stop cleanly on SIGINT (checkpoint, then return). Default true. */
   handleInterrupts?: boolean;
   /** A second SIGINT exits the process (for the terminal). Default false. */
@@ -225,7 +231,7 @@ export class DcganTrainer {
       progress,
       callbacks,
       events,
-      scoreSamples,
+      evaluate,
       handleInterrupts,
       exitOnSecondInterrupt,
       data,
@@ -237,7 +243,7 @@ export class DcganTrainer {
       progress,
       callbacks,
       events,
-      scoreSamples,
+      evaluate,
       handleInterrupts,
       exitOnSecondInterrupt,
       data,
@@ -406,6 +412,28 @@ export class DcganTrainer {
       this.metricsDataFrame().writeCSV(path.join(this.runDir, 'metrics.csv'));
   }
 
+  /** The shared metric callback (it adds metricsRecord columns to the log row) for `evaluate`, if any. */
+  private metricsCallbacks(): PeriodicCallback[] {
+    const evaluate = this.session.evaluate;
+    const every = evaluate?.every ?? this.config.metricsEvery;
+    if (!evaluate || every < 1) return [];
+    return generatorMetricsCallbacks(
+      {
+        every,
+        per: 'epoch',
+        evaluator: evaluate.evaluator,
+        range: 'symmetric',
+        generate: (count) => this.generateForMetrics(count),
+        onEvaluated: async (metrics, step) => {
+          const row = { epoch: step / this.schedule.stepsPerEpoch, step, record: metricsRecord(metrics) };
+          this.metricsHistory.push(row);
+          await this.session.events?.onMetrics?.(row);
+        },
+      },
+      { stepsPerEpoch: this.schedule.stepsPerEpoch },
+    );
+  }
+
   private trainStep(step: number): DcganStepMetrics {
     const batch = this.schedule.batchAt(step);
     const real = gatherImages(this.data.images, batch.indices);
@@ -469,18 +497,7 @@ export class DcganTrainer {
       grid.images.dispose();
     }
     const last = epoch === this.config.epochs;
-    const { metricsEvery, checkpointEvery } = this.config;
-    if (this.session.scoreSamples && metricsEvery > 0 && (epoch % metricsEvery === 0 || last)) {
-      const images = this.generateForMetrics();
-      try {
-        const record = await this.session.scoreSamples(images);
-        const row = { epoch, step, record };
-        this.metricsHistory.push(row);
-        await this.session.events?.onMetrics?.(row);
-      } finally {
-        images.dispose();
-      }
-    }
+    const { checkpointEvery } = this.config;
     if (epoch % checkpointEvery === 0 || last) await this.saveCheckpoint(last ? 'final' : 'periodic');
     epochStartedAt.seconds = this.log.seconds[this.log.length - 1] ?? 0;
   }
@@ -519,6 +536,7 @@ export class DcganTrainer {
       },
     };
     const maxLoss = this.config.maxLoss;
+    const metricsCallbacks = this.metricsCallbacks();
     try {
       await runTrainingLoop(
         {
@@ -527,7 +545,7 @@ export class DcganTrainer {
           log: this.log,
           label: `DCGAN ${this.config.profile}`,
           progress: this.session.progress,
-          callbacks: [epochCallback, ...(this.session.callbacks ?? [])],
+          callbacks: [...metricsCallbacks, epochCallback, ...(this.session.callbacks ?? [])],
           shouldStop: () => this.stopRequested || (this.guard?.requested ?? false),
         },
         (step) => {
