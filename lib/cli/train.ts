@@ -97,9 +97,7 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
     exitOnSecondInterrupt: true,
     events: {
       onEpochEnd: (e: { epoch: number; epochSeconds: number; samplePath: string }) =>
-        io.out(
-          `epoch ${e.epoch}: ${e.epochSeconds.toFixed(1)} s, samples in ${displayPath(e.samplePath)}`,
-        ),
+        io.out(`epoch ${e.epoch}: ${e.epochSeconds.toFixed(1)} s, samples in ${displayPath(e.samplePath)}`),
       onMetrics: (row: { epoch: number; record: Record<string, number> }) =>
         io.out(
           `epoch ${row.epoch} metrics: FCD ${row.record.fcd?.toFixed(2)}, mean confidence ${row.record.meanConfidence?.toFixed(3)}, ` +
@@ -158,9 +156,7 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
       );
     }
     if (result.outcome === 'interrupted') {
-      io.out(
-        `Stopped by Ctrl-C. Continue with: npm run train -- --resume ${displayPath(trainer.runDir)}`,
-      );
+      io.out(`Stopped by Ctrl-C. Continue with: npm run train -- --resume ${displayPath(trainer.runDir)}`);
       return 130;
     }
     const last = trainer.metricsHistory[trainer.metricsHistory.length - 1];
