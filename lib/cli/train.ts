@@ -140,7 +140,7 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
   io.out(`Run directory: ${trainer.runDir}`);
   if (!args.noMetrics && c.metricsEvery > 0) {
     evaluator = await GeneratorEvaluator.create({ sampleCount: c.metricsSamples });
-    trainer.session.evaluate = { evaluator };
+    trainer.setEvaluate({ evaluator });
   }
   try {
     const result = await trainer.train();

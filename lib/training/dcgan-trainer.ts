@@ -333,6 +333,14 @@ export class DcganTrainer {
     return this.completedSteps / this.schedule.stepsPerEpoch;
   }
 
+  /**
+   * Sets (or, with undefined, clears) the sample metrics of later {@link DcganTrainer.train} calls, e.g. an
+   * evaluator created once the run's config is known (`new GeneratorEvaluator({ sampleCount: config.metricsSamples })`).
+   */
+  setEvaluate(evaluate: DcganEvaluateOptions | undefined): void {
+    this.session.evaluate = evaluate;
+  }
+
   /** Asks a running {@link DcganTrainer.train} to stop after the current step (and save a checkpoint). */
   stop(): void {
     this.stopRequested = true;
