@@ -335,7 +335,7 @@ export class DcganTrainer {
 
   /**
    * Sets (or, with undefined, clears) the sample metrics of later {@link DcganTrainer.train} calls, e.g. an
-   * evaluator created once the run's config is known (`new GeneratorEvaluator({ sampleCount: config.metricsSamples })`).
+   * evaluator created once the run's config is known (`await GeneratorEvaluator.create({ sampleCount: trainer.config.metricsSamples })`).
    */
   setEvaluate(evaluate: DcganEvaluateOptions | undefined): void {
     this.session.evaluate = evaluate;
