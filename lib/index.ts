@@ -32,22 +32,7 @@ export * from './training/epoch-schedule';
 export * from './training/gan-keras-style';
 export * from './training/gan-losses';
 export * from './training/gan-steps';
-// The toy GAN pictures' grid is exported as toyPlaneGrid; lib/visualisation's planeGrid keeps the plain name.
-export {
-  discriminatorOnGrid,
-  evaluateToyGenerator,
-  type FakeJudgement,
-  generatePoints,
-  judgeGeneratedPoints,
-  type PlaneGrid as ToyPlaneGrid,
-  type PlaneGridOptions as ToyPlaneGridOptions,
-  planeGrid as toyPlaneGrid,
-  type SnapshotOptions,
-  snapshotToyGan,
-  type ToyEvaluationOptions,
-  type ToyGanEvaluation,
-  type ToyGanSnapshot,
-} from './training/gan-toy';
+export * from './training/gan-toy';
 export * from './training/gan-toy-run';
 export * from './training/gan-trainer';
 export * from './training/vae-training';
