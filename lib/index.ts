@@ -8,7 +8,8 @@
  *   autoencoders and VAEs (dense and convolutional), the VAE objective, latent-space helpers, the MLP GAN and a
  *   small convolutional GAN;
  * - `training/`: the shared training loop; the autoencoder, VAE and GAN trainers, losses and steps;
- * - `metrics/`: measures of generated samples (the sliced Wasserstein distance for toy data);
+ * - `metrics/`: measures of generated samples: sliced Wasserstein (toy data), Fréchet classifier distance,
+ *   classifier score, class coverage, sharpness, memorisation, and the generator evaluator with its baseline;
  * - `visualisation/`: Plotly charts, image grids, polars tables, live progress, GAN Lab-style figures;
  * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up;
  * - `benchmarks/` (as `benchmarks.*`): the training steps `npm run bench` times, FLOP counts, a per-kernel profiler.
@@ -19,7 +20,7 @@ export * from './config/profile';
 export * from './data';
 export * from './data/batch-samplers';
 export * from './maths';
-export * from './metrics/sample-distance';
+export * from './metrics';
 export * from './models';
 export * from './models/autoencoder';
 export * from './models/encoder-decoder';

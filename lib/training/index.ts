@@ -1,5 +1,11 @@
 /** Training loops shared by every model of the collection. */
 
+export {
+  type GeneratorMetricsCallbackOptions,
+  type GeneratorMetricsSchedule,
+  generatorMetricsCallback,
+  generatorMetricsCallbacks,
+} from './metric-callback';
 export { type StepMetrics, TrainingLog } from './training-log';
 export {
   NonFiniteMetricError,

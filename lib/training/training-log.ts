@@ -23,6 +23,24 @@ export class TrainingLog {
     for (const [name, values] of this.columns) values.push(metrics[name] ?? Number.NaN);
   }
 
+  /**
+   * Adds metrics to the last row (e.g. an evaluation run by a periodic callback after the step was logged).
+   * A new column holds NaN in the earlier rows; a value already in the row is replaced.
+   * @throws Error when the log has no row yet.
+   */
+  addToLastRow(metrics: StepMetrics): void {
+    const row = this.steps.length - 1;
+    if (row < 0) throw new Error('addToLastRow: the training log has no row yet (log a step first).');
+    for (const [name, value] of Object.entries(metrics)) {
+      let values = this.columns.get(name);
+      if (!values) {
+        values = new Array(this.steps.length).fill(Number.NaN);
+        this.columns.set(name, values);
+      }
+      values[row] = value;
+    }
+  }
+
   /** Number of rows. */
   get length(): number {
     return this.steps.length;
