@@ -158,7 +158,7 @@ export class GanTrainer {
    * Runs `steps` rounds through runTrainingLoop (live progress, NaN and leak guards, callbacks). With
    * `evaluate`, generated images are scored every `evaluate.every` steps and the metrics logged as columns.
    */
-  train(options: GanTrainOptions): Promise<TrainingLog> {
+  async train(options: GanTrainOptions): Promise<TrainingLog> {
     const { evaluate, ...loop } = options;
     const callbacks = [...(loop.callbacks ?? []), ...generatorMetricsCallbacks(evaluate)];
     return runTrainingLoop({ label: 'GAN', ...loop, callbacks }, () => this.step());
