@@ -5,7 +5,8 @@
  * - `data/`: IDX files, the offline MNIST-10k default, full MNIST and Fashion-MNIST, seeded batching, toy data;
  * - `maths/`: dense linear algebra (Cholesky, symmetric eigendecomposition, covariances);
  * - `models/`: classifiers, the Gaussian class-conditional model, PCA, the reference classifier, model IO,
- *   autoencoders and VAEs (dense and convolutional), the VAE objective, latent-space helpers, the MLP GAN;
+ *   autoencoders and VAEs (dense and convolutional), the VAE objective, latent-space helpers, the MLP GAN and a
+ *   small convolutional GAN;
  * - `training/`: the shared training loop; the autoencoder, VAE and GAN trainers, losses and steps;
  * - `metrics/`: measures of generated samples: sliced Wasserstein (toy data), Fréchet classifier distance,
  *   classifier score, class coverage, sharpness, memorisation, and the generator evaluator with its baseline;
@@ -23,6 +24,7 @@ export * from './metrics';
 export * from './models';
 export * from './models/autoencoder';
 export * from './models/encoder-decoder';
+export * from './models/gan-conv';
 export * from './models/gan-mlp';
 export * from './models/latent-space';
 export * from './models/vae';
