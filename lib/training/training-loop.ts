@@ -83,7 +83,12 @@ export async function runTrainingLoop(
   if (!Number.isInteger(startStep) || startStep < 1)
     throw new RangeError(`startStep must be an integer >= 1, got ${startStep}`);
   const log = options.log ?? new TrainingLog();
-  const progress = createProgress({ total: steps, label, mode: options.progress ?? 'auto' });
+  const progress = createProgress({
+    total: steps,
+    startAt: startStep - 1,
+    label,
+    mode: options.progress ?? 'auto',
+  });
   const secondsBefore = log.length > 0 ? log.seconds[log.length - 1] : 0;
   const startedAt = performance.now() - secondsBefore * 1000;
   let baselineTensors: number | undefined;

@@ -33,6 +33,11 @@ export interface ProgressStream {
 export interface ProgressOptions {
   /** Number of steps in the loop. */
   total: number;
+  /**
+   * Steps already done before this display started (a resumed run): the bar starts there, and the rate and
+   * time left count only the steps done since. Default 0.
+   */
+  startAt?: number;
   /** Name shown before the bar. */
   label?: string;
   /** Minimum time between redraws in notebook and terminal modes. Default 250 ms (4 per second). */
@@ -179,8 +184,11 @@ export function createProgress(options: ProgressOptions): Progress {
   const minInterval =
     mode === 'lines' ? (options.lineIntervalMs ?? 30_000) : (options.minUpdateIntervalMs ?? 250);
   const barWidth = options.barWidth ?? 24;
+  const startAt = options.startAt ?? 0;
+  if (!Number.isFinite(startAt) || startAt < 0 || startAt > total)
+    throw new RangeError(`startAt must be a number in [0, total], got ${startAt}`);
   const startedAt = now();
-  let completed = 0;
+  let completed = startAt;
   let finished = false;
   let finishedAt = 0;
   let lastDrawAt: number | undefined;
@@ -189,7 +197,7 @@ export function createProgress(options: ProgressOptions): Progress {
 
   function snapshot(): ProgressSnapshot {
     const elapsedMs = Math.max(0, (finished ? finishedAt : now()) - startedAt);
-    const { stepsPerSecond, timeLeftMs } = estimateProgress(completed, total, elapsedMs);
+    const { stepsPerSecond, timeLeftMs } = estimateProgress(completed - startAt, total - startAt, elapsedMs);
     return {
       label,
       completed,

@@ -119,6 +119,20 @@ describe('createProgress', () => {
     assert.equal(state.fraction, 0.5);
   });
 
+  it('a resumed run starts the bar at startAt and rates only the steps done since', () => {
+    const clock = fakeClock();
+    const progress = createProgress({ total: 1000, startAt: 600, mode: 'silent', now: clock.now });
+    assert.equal(progress.snapshot().completed, 600);
+    assert.equal(progress.snapshot().stepsPerSecond, undefined);
+    clock.advance(10_000);
+    progress.update(620);
+    const state = progress.snapshot();
+    assert.equal(state.fraction, 0.62);
+    assert.equal(state.stepsPerSecond, 2);
+    assert.equal(state.timeLeftMs, 190_000);
+    assert.throws(() => createProgress({ total: 10, startAt: 11, mode: 'silent' }), /startAt/);
+  });
+
   it('redraws a TTY line at most every minUpdateIntervalMs, and always when done', () => {
     const clock = fakeClock();
     const { writes, stream } = fakeStream(true, 80);
