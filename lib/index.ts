@@ -8,7 +8,7 @@
  *   autoencoders and VAEs (dense and convolutional), the VAE objective, latent-space helpers, the MLP GAN;
  * - `training/`: the shared training loop; the autoencoder, VAE and GAN trainers, losses and steps;
  * - `metrics/`: measures of generated samples (the sliced Wasserstein distance for toy data);
- * - `visualisation/`: Plotly charts, image grids, polars tables, live progress, GAN Lab-style figures;
+ * - `visualisation/`: Plotly charts, image grids, animated GIFs, polars tables, live progress, GAN Lab-style figures;
  * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up;
  * - `benchmarks/` (as `benchmarks.*`): the training steps `npm run bench` times, FLOP counts, a per-kernel profiler.
  */
