@@ -10,6 +10,7 @@ import { deriveSeed } from '../data/random';
 import type { Autoencoder } from '../models/autoencoder';
 import type { ProgressMode } from '../visualisation/progress';
 import { epochSchedule, gatherImages, withEpochEndCallback } from './epoch-schedule';
+import { type GeneratorMetricsSchedule, generatorMetricsCallbacks } from './metric-callback';
 import type { StepMetrics, TrainingLog } from './training-log';
 import { type PeriodicCallback, runTrainingLoop } from './training-loop';
 
@@ -127,6 +128,11 @@ export interface TrainAutoencoderOptions {
   progress?: ProgressMode;
   /** Called every `every` steps (live charts). */
   callbacks?: PeriodicCallback[];
+  /**
+   * Score generated images every N steps or epochs with a GeneratorEvaluator: the metrics are added as
+   * columns (fcd, classifierScore, ...) to the log rows of those steps, before `onEpochEnd` runs.
+   */
+  evaluate?: GeneratorMetricsSchedule;
   /** Called after each epoch (from 1), once its `testMse` is in the log. */
   onEpochEnd?: (epoch: number, log: TrainingLog) => void | Promise<void>;
 }
@@ -147,7 +153,14 @@ export async function trainAutoencoder(
     seed,
   });
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
-  const callbacks = withEpochEndCallback(options.callbacks ?? [], schedule.stepsPerEpoch, options.onEpochEnd);
+  const callbacks = withEpochEndCallback(
+    [
+      ...(options.callbacks ?? []),
+      ...generatorMetricsCallbacks(options.evaluate, { stepsPerEpoch: schedule.stepsPerEpoch }),
+    ],
+    schedule.stepsPerEpoch,
+    options.onEpochEnd,
+  );
   try {
     return await runTrainingLoop(
       {

@@ -17,6 +17,7 @@ import type { RealBatchSampler } from '../data/batch-samplers';
 import { deriveSeed } from '../data/random';
 import type { GeneratorLossKind } from './gan-losses';
 import { type DiscriminatorStepResult, discriminatorStep, generatorStep } from './gan-steps';
+import { type GeneratorMetricsSchedule, generatorMetricsCallbacks } from './metric-callback';
 import type { StepMetrics, TrainingLog } from './training-log';
 import { runTrainingLoop, type TrainingLoopOptions } from './training-loop';
 
@@ -55,6 +56,12 @@ export interface GanTrainerOptions {
   generatorNoise?: GeneratorNoise;
   /** Seed of every noise draw. Default 0. */
   seed?: number;
+}
+
+/** Options of {@link GanTrainer.train}: the training loop's, plus generator metrics every N steps. */
+export interface GanTrainOptions extends TrainingLoopOptions {
+  /** Score generated images every `every` steps with a GeneratorEvaluator (columns fcd, classifierScore, ...). */
+  evaluate?: GeneratorMetricsSchedule;
 }
 
 function checkPositiveInteger(name: string, value: number): void {
@@ -147,9 +154,14 @@ export class GanTrainer {
     }
   }
 
-  /** Runs `steps` rounds through runTrainingLoop (live progress, NaN and leak guards, callbacks). */
-  train(options: TrainingLoopOptions): Promise<TrainingLog> {
-    return runTrainingLoop({ label: 'GAN', ...options }, () => this.step());
+  /**
+   * Runs `steps` rounds through runTrainingLoop (live progress, NaN and leak guards, callbacks). With
+   * `evaluate`, generated images are scored every `evaluate.every` steps and the metrics logged as columns.
+   */
+  async train(options: GanTrainOptions): Promise<TrainingLog> {
+    const { evaluate, ...loop } = options;
+    const callbacks = [...(loop.callbacks ?? []), ...generatorMetricsCallbacks(evaluate)];
+    return runTrainingLoop({ label: 'GAN', ...loop, callbacks }, () => this.step());
   }
 
   /** G(noise) in inference mode. */

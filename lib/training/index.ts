@@ -1,6 +1,12 @@
 /** Training loops shared by every model of the collection. */
 
-export { type StepMetrics, TrainingLog } from './training-log';
+export {
+  type GeneratorMetricsCallbackOptions,
+  type GeneratorMetricsSchedule,
+  generatorMetricsCallback,
+  generatorMetricsCallbacks,
+} from './metric-callback';
+export { type StepMetrics, TrainingLog, type TrainingLogJson } from './training-log';
 export {
   NonFiniteMetricError,
   type PeriodicCallback,

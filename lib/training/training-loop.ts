@@ -41,10 +41,19 @@ export interface TrainingLoopOptions {
   callbacks?: PeriodicCallback[];
   /** Check that the number of live tensors does not grow after the first step. Default true. */
   checkTensorLeaks?: boolean;
+  /**
+   * The first step to run (a resumed run continues at the step after its checkpoint). Steps run from
+   * `startStep` to `steps`, and callbacks are due by the step number. Default 1.
+   */
+  startStep?: number;
+  /** Append to this log (a resumed run's log so far) instead of a new one; its seconds carry on. */
+  log?: TrainingLog;
+  /** Checked after every step (and its callbacks): true ends the loop early and returns the log so far. */
+  shouldStop?: () => boolean;
 }
 
 /**
- * Runs `step(i)` for i = 1..steps, logging the metrics each step returns, with a live progress display,
+ * Runs `step(i)` for i = startStep..steps (from 1 unless resuming), logging the metrics each step returns, with a live progress display,
  * periodic callbacks, and two guards that every training loop in this collection shares: a NaN or infinite
  * metric stops the run with a clear error, and a step that leaves tensors behind is reported.
  *
@@ -62,6 +71,7 @@ export async function runTrainingLoop(
     stopOnNonFinite = true,
     callbacks = [],
     checkTensorLeaks = true,
+    startStep = 1,
   } = options;
   if (!Number.isInteger(steps) || steps < 0)
     throw new RangeError(`steps must be an integer >= 0, got ${steps}`);
@@ -70,11 +80,14 @@ export async function runTrainingLoop(
       throw new RangeError(`callback 'every' must be an integer >= 1, got ${callback.every}`);
     }
   }
-  const log = new TrainingLog();
+  if (!Number.isInteger(startStep) || startStep < 1)
+    throw new RangeError(`startStep must be an integer >= 1, got ${startStep}`);
+  const log = options.log ?? new TrainingLog();
   const progress = createProgress({ total: steps, label, mode: options.progress ?? 'auto' });
-  const startedAt = performance.now();
+  const secondsBefore = log.length > 0 ? log.seconds[log.length - 1] : 0;
+  const startedAt = performance.now() - secondsBefore * 1000;
   let baselineTensors: number | undefined;
-  for (let i = 1; i <= steps; i++) {
+  for (let i = startStep; i <= steps; i++) {
     const metrics = await step(i);
     if (stopOnNonFinite && Object.values(metrics).some((value) => !Number.isFinite(value))) {
       progress.done(metrics);
@@ -86,7 +99,7 @@ export async function runTrainingLoop(
       if (baselineTensors === undefined) baselineTensors = live;
       else if (live > baselineTensors) {
         throw new Error(
-          `Step ${i} left ${live - baselineTensors} tensor(s) behind (${live} live, ${baselineTensors} after step 1): ` +
+          `Step ${i} left ${live - baselineTensors} tensor(s) behind (${live} live, ${baselineTensors} after step ${startStep}): ` +
             'wrap the step in tf.tidy or dispose what it creates.',
         );
       }
@@ -98,6 +111,7 @@ export async function runTrainingLoop(
     if (due.length > 0 && baselineTensors !== undefined) baselineTensors = tf.memory().numTensors;
     // Let pending I/O run (a notebook kernel sends progress and charts only when the loop yields).
     await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.shouldStop?.()) break;
   }
   progress.done(log.last());
   return log;

@@ -16,6 +16,7 @@ import {
 } from '../models/vae-objective';
 import type { ProgressMode } from '../visualisation/progress';
 import { epochSchedule, gatherImages, withEpochEndCallback } from './epoch-schedule';
+import { type GeneratorMetricsSchedule, generatorMetricsCallbacks } from './metric-callback';
 import type { TrainingLog } from './training-log';
 import { type PeriodicCallback, runTrainingLoop } from './training-loop';
 
@@ -135,6 +136,11 @@ export interface TrainVaeOptions {
   progress?: ProgressMode;
   /** Called every `every` steps (live charts). */
   callbacks?: PeriodicCallback[];
+  /**
+   * Score generated images every N steps or epochs with a GeneratorEvaluator: the metrics are added as
+   * columns (fcd, classifierScore, ...) to the log rows of those steps, before `onEpochEnd` runs.
+   */
+  evaluate?: GeneratorMetricsSchedule;
   /** Called after each epoch (from 1), once its held-out metrics are in the log. */
   onEpochEnd?: (epoch: number, log: TrainingLog) => void | Promise<void>;
 }
@@ -152,7 +158,14 @@ export async function trainVae(vae: Vae, options: TrainVaeOptions): Promise<Trai
     seed,
   });
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
-  const callbacks = withEpochEndCallback(options.callbacks ?? [], schedule.stepsPerEpoch, options.onEpochEnd);
+  const callbacks = withEpochEndCallback(
+    [
+      ...(options.callbacks ?? []),
+      ...generatorMetricsCallbacks(options.evaluate, { stepsPerEpoch: schedule.stepsPerEpoch }),
+    ],
+    schedule.stepsPerEpoch,
+    options.onEpochEnd,
+  );
   try {
     return await runTrainingLoop(
       { steps: schedule.totalSteps, label: options.label ?? 'VAE', progress: options.progress, callbacks },
