@@ -247,9 +247,31 @@ describe('animatedGridGif / saveAnimatedGif / showAnimatedGif', () => {
       } finally {
         setDisplayWriter(undefined);
       }
-      assert.equal(messages.length, 1);
+      assert.equal(messages.length, 1, 'one display message');
       assert.equal(messages[0].data['image/gif'], bytes.toString('base64'));
       assert.match(String(messages[0].data['text/plain']), /animated GIF: 2 frames, 4x4 px/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a GIF file outside a notebook', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'gif-fallback-'));
+    const logged: string[] = [];
+    const originalLog = console.log;
+    setDisplayWriter(null);
+    console.log = (line: string) => logged.push(line);
+    try {
+      showAnimatedGif([greyFrame(3, 3, (i) => i * 20)], { fallback: { directory } });
+    } finally {
+      console.log = originalLog;
+      setDisplayWriter(undefined);
+    }
+    try {
+      assert.equal(logged.length, 1);
+      const path = logged[0].replace('Animated GIF written to ', '');
+      assert.ok(path.startsWith(directory) && path.endsWith('.gif'), path);
+      assert.equal(parseGif(readFileSync(path)).frames.length, 1);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
