@@ -11,6 +11,7 @@ export {
   median,
   summarize,
 } from './bench-table';
+export { type DcganRunScore, formatDcganRunScore, scoreDcganRun } from './dcgan-cpu-profile';
 export { type LayerFlops, layerFlops } from './flops';
 export { type KernelTiming, profileKernels, timingsByKernel } from './kernel-profile';
 export {

@@ -15,6 +15,7 @@ import { readDcganRunConfig } from '../training/dcgan-config';
 import { DCGAN_PROFILES } from '../training/dcgan-profiles';
 import { checkDcganQuality, metricsComparisonTable } from '../training/dcgan-summary';
 import { DcganDivergedError, DcganTrainer } from '../training/dcgan-trainer';
+import { tableText } from '../visualisation/table';
 import { CliArgumentError, parseTrainArgs, TRAIN_USAGE, type TrainCliArgs } from './train-args';
 
 /** Where the command writes; tests pass their own. */
@@ -27,6 +28,12 @@ const defaultIo: TrainIo = {
   out: (line) => console.log(line),
   err: (line) => console.error(line),
 };
+
+/** A path relative to the working directory when it lies inside it, else absolute. */
+function displayPath(p: string): string {
+  const relative = path.relative(process.cwd(), p);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(p);
+}
 
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
@@ -90,16 +97,14 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
     exitOnSecondInterrupt: true,
     events: {
       onEpochEnd: (e: { epoch: number; epochSeconds: number; samplePath: string }) =>
-        io.out(
-          `epoch ${e.epoch}: ${e.epochSeconds.toFixed(1)} s, samples in ${path.relative(process.cwd(), e.samplePath)}`,
-        ),
+        io.out(`epoch ${e.epoch}: ${e.epochSeconds.toFixed(1)} s, samples in ${displayPath(e.samplePath)}`),
       onMetrics: (row: { epoch: number; record: Record<string, number> }) =>
         io.out(
           `epoch ${row.epoch} metrics: FCD ${row.record.fcd?.toFixed(2)}, mean confidence ${row.record.meanConfidence?.toFixed(3)}, ` +
             `smallest class ${(100 * (row.record.minClassFraction ?? Number.NaN)).toFixed(1)}%`,
         ),
       onCheckpoint: (e: { dir: string; step: number; reason: string }) =>
-        io.out(`checkpoint (${e.reason}) at step ${e.step}: ${path.relative(process.cwd(), e.dir)}`),
+        io.out(`checkpoint (${e.reason}) at step ${e.step}: ${displayPath(e.dir)}`),
     },
   };
   let trainer: DcganTrainer;
@@ -135,7 +140,7 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
   io.out(`Run directory: ${trainer.runDir}`);
   if (!args.noMetrics && c.metricsEvery > 0) {
     evaluator = await GeneratorEvaluator.create({ sampleCount: c.metricsSamples });
-    trainer.session.evaluate = { evaluator };
+    trainer.setEvaluate({ evaluator });
   }
   try {
     const result = await trainer.train();
@@ -151,9 +156,7 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
       );
     }
     if (result.outcome === 'interrupted') {
-      io.out(
-        `Stopped by Ctrl-C. Continue with: npm run train -- --resume ${path.relative(process.cwd(), trainer.runDir)}`,
-      );
+      io.out(`Stopped by Ctrl-C. Continue with: npm run train -- --resume ${displayPath(trainer.runDir)}`);
       return 130;
     }
     const last = trainer.metricsHistory[trainer.metricsHistory.length - 1];
@@ -163,11 +166,13 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
         { name: `generated (epoch ${last.epoch})`, record: last.record },
         { name: 'real held-out digits', record: baseline },
       ]);
-      io.out(`\nFinal sample metrics (${evaluator.sampleCount} images each):\n${table.toString()}`);
+      io.out(
+        `\n${tableText(table, { showDataTypes: false, caption: `Final sample metrics (${evaluator.sampleCount} images each):` })}`,
+      );
       io.out(`Quality criterion: ${checkDcganQuality(last.record).summary}`);
     }
     io.out(
-      `\nGenerate digits from it: npm run generate -- --run ${path.relative(process.cwd(), trainer.runDir)} --out samples.png`,
+      `\nGenerate digits from it: npm run generate -- --run ${displayPath(trainer.runDir)} --out samples.png`,
     );
     return 0;
   } catch (error) {

@@ -49,14 +49,17 @@ export function checkDcganQuality(
   return { meanConfidence, minClassFraction, passed, summary };
 }
 
-/** A table with one row per named metrics record (e.g. the final generator and the real baseline). */
+/**
+ * Named metrics records side by side: one row per metric, one column per record (e.g. the final generator
+ * and the real held-out baseline), which reads well in a terminal and a notebook alike.
+ */
 export function metricsComparisonTable(
   rows: { name: string; record: Record<string, number> }[],
 ): pl.DataFrame {
-  if (rows.length === 0) throw new RangeError('metricsComparisonTable needs at least one row.');
+  if (rows.length === 0) throw new RangeError('metricsComparisonTable needs at least one record.');
   const names = [...new Set(rows.flatMap((row) => Object.keys(row.record)))];
   return pl.DataFrame({
-    samples: rows.map((row) => row.name),
-    ...Object.fromEntries(names.map((name) => [name, rows.map((row) => row.record[name] ?? Number.NaN)])),
+    metric: names,
+    ...Object.fromEntries(rows.map((row) => [row.name, names.map((name) => row.record[name] ?? Number.NaN)])),
   });
 }

@@ -62,7 +62,10 @@ export interface DcganEvaluateOptions {
 export interface DcganEpochEndEvent {
   epoch: number;
   step: number;
-  /** Seconds this epoch took (training steps and its own callbacks). */
+  /**
+   * Wall-clock seconds from the previous epoch's last step to this epoch's last step: this epoch's steps
+   * plus the previous epoch's grid, metrics and checkpoint.
+   */
   epochSeconds: number;
   log: TrainingLog;
   samples: tf.Tensor4D;
@@ -183,6 +186,7 @@ export class DcganTrainer {
   private lastCheckpointStep: number | undefined;
   private guard: InterruptGuard | undefined;
   private stopRequested = false;
+  private running: Promise<void> | undefined;
   private readonly gridNoise: tf.Tensor2D;
   private readonly gridLabels: number[] | undefined;
 
@@ -331,6 +335,14 @@ export class DcganTrainer {
   /** Epochs completed so far (fractional mid-epoch). */
   get epoch(): number {
     return this.completedSteps / this.schedule.stepsPerEpoch;
+  }
+
+  /**
+   * Sets (or, with undefined, clears) the sample metrics of later {@link DcganTrainer.train} calls, e.g. an
+   * evaluator created once the run's config is known (`await GeneratorEvaluator.create({ sampleCount: trainer.config.metricsSamples })`).
+   */
+  setEvaluate(evaluate: DcganEvaluateOptions | undefined): void {
+    this.session.evaluate = evaluate;
   }
 
   /** Asks a running {@link DcganTrainer.train} to stop after the current step (and save a checkpoint). */
@@ -505,9 +517,32 @@ export class DcganTrainer {
   /**
    * Trains from the current step to the end of the last epoch (or `stopAfterStep`), checkpointing as
    * configured. Ctrl-C (SIGINT) or {@link DcganTrainer.stop} ends it after the current step with a checkpoint.
+   *
+   * In Jupyter (tslab), a kernel interrupt ends the *cell* at once, while this run still finishes its step
+   * and saves its checkpoint in the background: `await trainer.whenIdle()` in the next cell waits for that.
    * @throws DcganDivergedError when a loss is NaN/infinite or above maxLoss (the last checkpoint is kept).
+   * @throws Error when a run of this trainer is already in progress.
    */
   async train(options: DcganTrainOptions = {}): Promise<DcganTrainResult> {
+    if (this.running) throw new Error('This trainer is already training: await trainer.whenIdle() first.');
+    const run = this.runTraining(options);
+    this.running = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      return await run;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** Resolves when no {@link DcganTrainer.train} call is in progress (e.g. after a Jupyter interrupt). */
+  async whenIdle(): Promise<void> {
+    await this.running;
+  }
+
+  private async runTraining(options: DcganTrainOptions): Promise<DcganTrainResult> {
     assertConvTrainingSupported();
     const startedAt = performance.now();
     const totalSteps = this.schedule.totalSteps;
