@@ -22,6 +22,7 @@ export interface TrainCliArgs {
   width?: number;
   learningRate?: number;
   labelSmoothing?: number;
+  emaDecay?: number;
   runDir?: string;
   resume?: string;
   seed?: number;
@@ -63,6 +64,7 @@ Options:
   --width X                 filter multiplier of both networks (1 = the tutorial's)
   --learning-rate X         Adam's learning rate
   --label-smoothing X       one-sided label smoothing of D's real target, in [0, 1)
+  --ema-decay X             sample from a moving average of G's weights with this decay (0: off; e.g. 0.999)
   --run-dir DIR             where to write the run (default runs/dcgan-<profile>-<time>)
   --resume DIR              continue the run in DIR from its checkpoint (--epochs may extend it)
   --seed N                  seed of the weights, batch order, noise and dropout (default 1)
@@ -186,6 +188,7 @@ const TRAIN_SPECS: Record<string, Spec> = {
   width: { kind: 'number', min: Number.MIN_VALUE },
   'learning-rate': { kind: 'number', min: Number.MIN_VALUE },
   'label-smoothing': { kind: 'number', min: 0, maxExclusive: 1 },
+  'ema-decay': { kind: 'number', min: 0, maxExclusive: 1 },
   'run-dir': { kind: 'string' },
   resume: { kind: 'string' },
   seed: { kind: 'int', min: 0 },
@@ -204,6 +207,7 @@ const FIXED_WHEN_RESUMING = [
   'width',
   'learning-rate',
   'label-smoothing',
+  'ema-decay',
   'run-dir',
   'seed',
   'checkpoint-every',
@@ -251,6 +255,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainCliArgs {
     width: v.width as number | undefined,
     learningRate: v['learning-rate'] as number | undefined,
     labelSmoothing: v['label-smoothing'] as number | undefined,
+    emaDecay: v['ema-decay'] as number | undefined,
     runDir: v['run-dir'] as string | undefined,
     resume: v.resume as string | undefined,
     seed: v.seed as number | undefined,

@@ -124,6 +124,7 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
       width: args.width,
       learningRate: args.learningRate,
       labelSmoothing: args.labelSmoothing,
+      emaDecay: args.emaDecay,
       runDir: args.runDir,
       seed: args.seed,
       checkpointEvery: args.checkpointEvery,
@@ -135,7 +136,7 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
   io.out(
     `Profile ${c.profile}: ${c.dataset}${c.trainLimit ? ` (first ${c.trainLimit})` : ''}, ${trainer.data.images.shape[0]} images, ` +
       `${c.epochs} epochs x ${trainer.schedule.stepsPerEpoch} steps of ${c.batchSize}, width ${c.width}` +
-      `${c.conditional ? ', conditional' : ''}, Adam ${c.learningRate} (beta1 ${c.beta1}), seed ${c.seed}.`,
+      `${c.conditional ? ', conditional' : ''}${c.emaDecay > 0 ? `, weight average ${c.emaDecay}` : ''}, Adam ${c.learningRate} (beta1 ${c.beta1}), seed ${c.seed}.`,
   );
   io.out(`Run directory: ${trainer.runDir}`);
   if (!args.noMetrics && c.metricsEvery > 0) {

@@ -4,6 +4,7 @@
  *
  *     runs/<name>/checkpoint/
  *       generator/      model.json + weights (loadable alone: `npm run generate -- --run runs/<name>`)
+ *       generator-ema/  the moving average of the generator's weights, when the run keeps one
  *       discriminator/  model.json + weights
  *       optimizer-g/    Adam's state (moments, iteration count, running powers)
  *       optimizer-d/
@@ -49,6 +50,8 @@ export interface DcganCheckpointState {
 /** The networks and optimizers a checkpoint holds. */
 export interface DcganCheckpointParts {
   generator: tf.LayersModel;
+  /** The moving average of the generator's weights, when the run keeps one. */
+  generatorEma?: tf.LayersModel;
   discriminator: tf.LayersModel;
   optimizerG: tf.Optimizer;
   optimizerD: tf.Optimizer;
@@ -106,6 +109,8 @@ export async function saveDcganCheckpoint(
   const previous = path.join(runDir, PREVIOUS_CHECKPOINT_DIR);
   try {
     await parts.generator.save(fileSystemHandler(path.join(temp, 'generator')));
+    if (parts.generatorEma)
+      await parts.generatorEma.save(fileSystemHandler(path.join(temp, 'generator-ema')));
     await parts.discriminator.save(fileSystemHandler(path.join(temp, 'discriminator')));
     await saveOptimizerState(path.join(temp, 'optimizer-g'), parts.optimizerG);
     await saveOptimizerState(path.join(temp, 'optimizer-d'), parts.optimizerD);
@@ -171,16 +176,27 @@ async function requireCheckpoint(runDir: string): Promise<string> {
   return dir;
 }
 
-/** Loads a run's generator (inference: `generateDcganImages(generator, noise)`). */
-export async function loadDcganGenerator(runDir: string): Promise<tf.LayersModel> {
+/**
+ * Loads a run's generator (inference: `generateDcganImages(generator, noise)`): the moving average of its
+ * weights when the run keeps one (what its grids and metrics show), else the last weights; `averaged: false`
+ * always gives the last weights.
+ */
+export async function loadDcganGenerator(
+  runDir: string,
+  options: { averaged?: boolean } = {},
+): Promise<tf.LayersModel> {
   const dir = await requireCheckpoint(runDir);
-  return tf.loadLayersModel(fileSystemHandler(path.join(dir, 'generator')));
+  const ema = path.join(dir, 'generator-ema');
+  const useEma = (options.averaged ?? true) && (await exists(path.join(ema, 'model.json')));
+  return tf.loadLayersModel(fileSystemHandler(useEma ? ema : path.join(dir, 'generator')));
 }
 
 /** A loaded checkpoint: the networks, the state; the optimizers passed in now hold the saved state. */
 export interface LoadedDcganCheckpoint {
   dir: string;
   generator: tf.LayersModel;
+  /** Present when the run keeps a moving average of the generator's weights. */
+  generatorEma?: tf.LayersModel;
   discriminator: tf.LayersModel;
   state: DcganCheckpointState;
 }
@@ -198,7 +214,11 @@ export async function loadDcganCheckpoint(
   const state = (await readState(dir)) as DcganCheckpointState;
   const generator = await tf.loadLayersModel(fileSystemHandler(path.join(dir, 'generator')));
   const discriminator = await tf.loadLayersModel(fileSystemHandler(path.join(dir, 'discriminator')));
+  const emaDir = path.join(dir, 'generator-ema');
+  const generatorEma = (await exists(path.join(emaDir, 'model.json')))
+    ? await tf.loadLayersModel(fileSystemHandler(emaDir))
+    : undefined;
   await loadOptimizerState(path.join(dir, 'optimizer-g'), optimizers.optimizerG);
   await loadOptimizerState(path.join(dir, 'optimizer-d'), optimizers.optimizerD);
-  return { dir, generator, discriminator, state };
+  return { dir, generator, ...(generatorEma ? { generatorEma } : {}), discriminator, state };
 }

@@ -38,6 +38,11 @@ export interface DcganRunConfig {
   metricsSamples: number;
   /** A loss above this stops the run as diverged. */
   maxLoss: number;
+  /**
+   * Decay of the moving average of the generator's weights that grids, metrics and `generate` sample from
+   * (0: no average, sample the last weights).
+   */
+  emaDecay: number;
 }
 
 /** Overrides of a profile's settings; anything left out comes from the profile. */
@@ -82,6 +87,9 @@ export function checkDcganRunConfig(config: DcganRunConfig): void {
   checkInteger('metricsEvery', config.metricsEvery, 0);
   checkInteger('metricsSamples', config.metricsSamples, 1);
   checkPositive('maxLoss', config.maxLoss);
+  if (!(config.emaDecay >= 0 && config.emaDecay < 1)) {
+    throw new RangeError(`emaDecay must be in [0, 1) (0: off; 0.999 is usual), got ${config.emaDecay}`);
+  }
 }
 
 /**
@@ -113,6 +121,7 @@ export function resolveDcganRunConfig(
     metricsEvery: profile.metricsEvery,
     metricsSamples: profile.metricsSamples,
     maxLoss: 100,
+    emaDecay: profile.emaDecay,
     ...defined,
   };
   config.profile = profile.name;
@@ -138,7 +147,7 @@ export async function readDcganRunConfig(runDir: string): Promise<DcganRunConfig
         '(e.g. runs/<name>), or start a new run with `npm run train`.',
     );
   }
-  const config = JSON.parse(text) as DcganRunConfig;
+  const config = { emaDecay: 0, ...JSON.parse(text) } as DcganRunConfig;
   checkDcganRunConfig(config);
   return config;
 }

@@ -46,6 +46,8 @@ export interface DcganProfile {
   metricsEvery: number;
   /** Generated images per metrics evaluation. */
   metricsSamples: number;
+  /** Decay of the generator's weight average used for sampling (0: none). */
+  emaDecay: number;
   /** One line on what the profile is for. */
   description: string;
 }
@@ -65,6 +67,7 @@ export const DCGAN_PROFILES: Readonly<Record<DcganProfileName, DcganProfile>> = 
     checkpointEvery: 1,
     metricsEvery: 1,
     metricsSamples: 200,
+    emaDecay: 0,
     description: 'seconds: a tiny model on 512 images, for tests and the notebook test',
   },
   cpu: {
@@ -79,6 +82,7 @@ export const DCGAN_PROFILES: Readonly<Record<DcganProfileName, DcganProfile>> = 
     checkpointEvery: 5,
     metricsEvery: 5,
     metricsSamples: 1000,
+    emaDecay: 0,
     description: 'recognisable digits in 15-30 minutes on 2 CPU cores (wasm): half width, MNIST-10k',
   },
   gpu: {
@@ -93,6 +97,7 @@ export const DCGAN_PROFILES: Readonly<Record<DcganProfileName, DcganProfile>> = 
     checkpointEvery: 15,
     metricsEvery: 5,
     metricsSamples: 1000,
+    emaDecay: 0,
     description: "TensorFlow's tutorial as written: 60,000 MNIST images, 50 epochs, batch 256, Adam 1e-4",
   },
 };

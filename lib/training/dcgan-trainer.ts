@@ -26,7 +26,12 @@ import { getBackendReport } from '../backend/select-backend';
 import { loadDataset } from '../data/datasets';
 import { deriveSeed, tfSeed } from '../data/random';
 import { type GeneratorEvaluator, metricsRecord } from '../metrics/generator-evaluation';
-import { buildDcganDiscriminator, buildDcganGenerator, generateDcganImages } from '../models/dcgan';
+import {
+  buildDcganDiscriminator,
+  buildDcganGenerator,
+  type DcganOptions,
+  generateDcganImages,
+} from '../models/dcgan';
 import { saveImageGrid } from '../visualisation/image-grid';
 import type { ProgressMode } from '../visualisation/progress';
 import { type DcganCheckpointState, loadDcganCheckpoint, saveDcganCheckpoint } from './dcgan-checkpoint';
@@ -43,6 +48,7 @@ import { type InterruptGuard, installInterruptHandler } from './interrupt';
 import { generatorMetricsCallbacks } from './metric-callback';
 import { TrainingLog } from './training-log';
 import { NonFiniteMetricError, type PeriodicCallback, runTrainingLoop } from './training-loop';
+import { startWeightAverage, updateWeightAverage } from './weight-average';
 
 /** Training images in [-1, 1] with their int32 labels. */
 export interface DcganTrainingData {
@@ -170,6 +176,15 @@ function defaultRunDir(profile: string): string {
   return path.join('runs', `dcgan-${profile}-${stamp}`);
 }
 
+function modelOptionsOf(config: DcganRunConfig): DcganOptions {
+  return {
+    latentDim: config.latentDim,
+    width: config.width,
+    numClasses: config.conditional ? config.numClasses : 0,
+    seed: config.seed,
+  };
+}
+
 function adam(config: DcganRunConfig): tf.AdamOptimizer {
   return tf.train.adam(config.learningRate, config.beta1);
 }
@@ -200,6 +215,8 @@ export class DcganTrainer {
     readonly data: DcganTrainingData,
     private readonly ownsData: (() => void) | undefined,
     readonly session: DcganSessionOptions,
+    /** The moving average of G's weights (config.emaDecay > 0): what grids, metrics and generate use. */
+    readonly generatorEma: tf.LayersModel | undefined,
     restored?: DcganCheckpointState,
   ) {
     this.schedule = epochSchedule(data.images.shape[0], {
@@ -253,14 +270,13 @@ export class DcganTrainer {
       data,
     };
     const loaded = await DcganTrainer.loadData(config, data);
-    const modelOptions = {
-      latentDim: config.latentDim,
-      width: config.width,
-      numClasses: config.conditional ? config.numClasses : 0,
-      seed: config.seed,
-    };
+    const modelOptions = modelOptionsOf(config);
     const generator = buildDcganGenerator(modelOptions);
     const discriminator = buildDcganDiscriminator(modelOptions);
+    const generatorEma =
+      config.emaDecay > 0
+        ? startWeightAverage(generator, () => buildDcganGenerator(modelOptions))
+        : undefined;
     await writeDcganRunConfig(runDir, config);
     return new DcganTrainer(
       runDir,
@@ -272,6 +288,7 @@ export class DcganTrainer {
       loaded.data,
       loaded.dispose,
       session,
+      generatorEma,
     );
   }
 
@@ -306,6 +323,10 @@ export class DcganTrainer {
       loaded.data,
       loaded.dispose,
       session,
+      checkpoint.generatorEma ??
+        (config.emaDecay > 0
+          ? startWeightAverage(checkpoint.generator, () => buildDcganGenerator(modelOptionsOf(config)))
+          : undefined),
       checkpoint.state,
     );
   }
@@ -325,6 +346,11 @@ export class DcganTrainer {
       data: { images: dataset.train.images, labels: dataset.train.labels },
       dispose: () => tf.dispose([dataset.train.images, dataset.train.labels]),
     };
+  }
+
+  /** The generator that grids, metrics and `generate` use: the weight average when kept, else G itself. */
+  get sampler(): tf.LayersModel {
+    return this.generatorEma ?? this.generator;
   }
 
   /** Steps completed so far. */
@@ -352,7 +378,7 @@ export class DcganTrainer {
 
   /** The fixed-seed sample grid's images now ([-1, 1]; the caller disposes them) and its column count. */
   sampleGrid(): { images: tf.Tensor4D; columns: number } {
-    const images = generateDcganImages(this.generator, this.gridNoise, this.gridLabels);
+    const images = generateDcganImages(this.sampler, this.gridNoise, this.gridLabels);
     return { images, columns: this.config.conditional ? this.config.numClasses : 4 };
   }
 
@@ -374,7 +400,7 @@ export class DcganTrainer {
       const labels = this.config.conditional
         ? Array.from({ length: n }, (_, i) => (start + i) % this.config.numClasses)
         : undefined;
-      parts.push(generateDcganImages(this.generator, noise, labels));
+      parts.push(generateDcganImages(this.sampler, noise, labels));
       noise.dispose();
     }
     const all = tf.concat(parts) as tf.Tensor4D;
@@ -388,6 +414,7 @@ export class DcganTrainer {
       this.runDir,
       {
         generator: this.generator,
+        ...(this.generatorEma ? { generatorEma: this.generatorEma } : {}),
         discriminator: this.discriminator,
         optimizerG: this.optimizerG,
         optimizerD: this.optimizerD,
@@ -461,7 +488,7 @@ export class DcganTrainer {
         )
       : undefined;
     try {
-      return dcganTrainStep(
+      const metrics = dcganTrainStep(
         {
           generator: this.generator,
           discriminator: this.discriminator,
@@ -476,6 +503,8 @@ export class DcganTrainer {
           labelSmoothing: this.config.labelSmoothing,
         },
       );
+      if (this.generatorEma) updateWeightAverage(this.generatorEma, this.generator, this.config.emaDecay);
+      return metrics;
     } finally {
       tf.dispose(labels ? [real, labels] : [real]);
     }
@@ -618,6 +647,7 @@ export class DcganTrainer {
   dispose(): void {
     this.guard?.dispose();
     this.generator.dispose();
+    this.generatorEma?.dispose();
     this.discriminator.dispose();
     this.optimizerG.dispose();
     this.optimizerD.dispose();

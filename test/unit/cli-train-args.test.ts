@@ -51,6 +51,7 @@ describe('npm run train / generate: arguments', () => {
       width: 0.5,
       learningRate: 2e-4,
       labelSmoothing: 0.1,
+      emaDecay: undefined,
       runDir: 'runs/x',
       resume: undefined,
       seed: 0,

@@ -18,17 +18,31 @@ describe('DcganTrainer: run directory, resume, divergence', () => {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   for (const conditional of [false, true]) {
-    test(`N + M steps in one go equal N steps, resume, M steps: exactly (${conditional ? 'conditional' : 'unconditional'})`, async () => {
+    // the conditional case also keeps a moving average of G's weights
+    const emaDecay = conditional ? 0.9 : 0;
+    test(`N + M steps in one go equal N steps, resume, M steps: exactly (${conditional ? 'conditional, weight average' : 'unconditional'})`, async () => {
       const data = await tinyData();
       const straightDir = path.join(tmp, `straight-${conditional}`);
       const resumedDir = path.join(tmp, `resumed-${conditional}`);
       // 2 epochs x 3 steps; the interruption at step 5 is mid-epoch (and a step where pow(β₂, t) differs from the running product)
-      const straight = await DcganTrainer.create({ ...TINY_RUN, conditional, runDir: straightDir, data });
+      const straight = await DcganTrainer.create({
+        ...TINY_RUN,
+        conditional,
+        emaDecay,
+        runDir: straightDir,
+        data,
+      });
       const whole = await straight.train();
       assert.equal(whole.outcome, 'completed');
       assert.equal(whole.step, 6);
 
-      const first = await DcganTrainer.create({ ...TINY_RUN, conditional, runDir: resumedDir, data });
+      const first = await DcganTrainer.create({
+        ...TINY_RUN,
+        conditional,
+        emaDecay,
+        runDir: resumedDir,
+        data,
+      });
       const part = await first.train({ stopAfterStep: 5 });
       assert.equal(part.outcome, 'stopped');
       first.dispose();

@@ -112,3 +112,57 @@ describe('runTrainingLoop', () => {
     assert.ok(new Set(seen).size >= 4, `timers should run between steps, saw steps ${seen.join(', ')}`);
   });
 });
+
+describe('runTrainingLoop: continuing and stopping a run', () => {
+  test('startStep and log continue a run: step numbers, rows and seconds carry on', async () => {
+    const first = await runTrainingLoop({ steps: 3, progress: 'silent' }, (step) => ({ loss: 10 - step }));
+    const seen: number[] = [];
+    const log = await runTrainingLoop(
+      {
+        steps: 5,
+        startStep: 4,
+        log: first,
+        progress: 'silent',
+        callbacks: [{ every: 2, run: (step) => void seen.push(step) }],
+      },
+      (step) => ({ loss: 10 - step }),
+    );
+    assert.equal(log, first, 'the same log object, appended to');
+    assert.deepEqual(log.steps, [1, 2, 3, 4, 5]);
+    assert.deepEqual(log.column('loss'), [9, 8, 7, 6, 5]);
+    assert.deepEqual(seen, [4, 5], 'callbacks are due by step number (4 % 2 === 0) and after the last step');
+    assert.ok(log.seconds[3] >= log.seconds[2], 'seconds do not restart from 0');
+    await assert.rejects(
+      runTrainingLoop({ steps: 2, startStep: 0, progress: 'silent' }, () => ({})),
+      /startStep/,
+    );
+  });
+
+  test('shouldStop ends the loop after the current step and its callbacks', async () => {
+    let calls = 0;
+    const log = await runTrainingLoop(
+      { steps: 100, progress: 'silent', shouldStop: () => calls >= 3 },
+      () => {
+        calls++;
+        return { loss: calls };
+      },
+    );
+    assert.equal(log.length, 3);
+  });
+
+  test('TrainingLog.toJSON / fromJSON round-trip exactly, NaN included', () => {
+    const log = new TrainingLog();
+    log.push(1, 0.1, { loss: 0.1 + 0.2 });
+    log.push(2, 0.3, { loss: 1 / 3, fcd: 12.5 });
+    const json = JSON.parse(JSON.stringify(log.toJSON()));
+    assert.deepEqual(json.columns.fcd, [null, 12.5]);
+    const again = TrainingLog.fromJSON(json);
+    assert.deepEqual(again.column('loss'), log.column('loss'));
+    assert.ok(Number.isNaN(again.column('fcd')[0]));
+    assert.deepEqual(again.steps, [1, 2]);
+    assert.throws(
+      () => TrainingLog.fromJSON({ steps: [1], seconds: [0], columns: { a: [] } }),
+      /column 'a' has 0 rows/,
+    );
+  });
+});
