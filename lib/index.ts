@@ -5,8 +5,8 @@
  * - `data/`: IDX files, the offline MNIST-10k default, full MNIST and Fashion-MNIST, seeded batching, toy data;
  * - `maths/`: dense linear algebra (Cholesky, symmetric eigendecomposition, covariances);
  * - `models/`: classifiers, the Gaussian class-conditional model, PCA, the reference classifier, model IO,
- *   autoencoders and VAEs (dense and convolutional), the VAE objective, latent-space helpers, the MLP GAN,
- *   the DCGAN of TensorFlow's tutorial (and its conditional variant);
+ *   autoencoders and VAEs (dense and convolutional), the VAE objective, latent-space helpers, the MLP GAN, a
+ *   small convolutional GAN, and the DCGAN of TensorFlow's tutorial (and its conditional variant);
  * - `training/`: the shared training loop; the autoencoder, VAE, GAN and DCGAN trainers, losses and steps;
  *   checkpoints with optimizer state, resume, and a clean stop on Ctrl-C;
  * - `metrics/`: measures of generated samples: sliced Wasserstein (toy data), Fréchet classifier distance,
@@ -27,6 +27,7 @@ export * from './models/autoencoder';
 export * from './models/dcgan';
 export * from './models/dcgan-sampling';
 export * from './models/encoder-decoder';
+export * from './models/gan-conv';
 export * from './models/gan-mlp';
 export * from './models/latent-space';
 export * from './models/seeded-dropout';
@@ -44,22 +45,7 @@ export * from './training/epoch-schedule';
 export * from './training/gan-keras-style';
 export * from './training/gan-losses';
 export * from './training/gan-steps';
-// The toy GAN pictures' grid is exported as toyPlaneGrid; lib/visualisation's planeGrid keeps the plain name.
-export {
-  discriminatorOnGrid,
-  evaluateToyGenerator,
-  type FakeJudgement,
-  generatePoints,
-  judgeGeneratedPoints,
-  type PlaneGrid as ToyPlaneGrid,
-  type PlaneGridOptions as ToyPlaneGridOptions,
-  planeGrid as toyPlaneGrid,
-  type SnapshotOptions,
-  snapshotToyGan,
-  type ToyEvaluationOptions,
-  type ToyGanEvaluation,
-  type ToyGanSnapshot,
-} from './training/gan-toy';
+export * from './training/gan-toy';
 export * from './training/gan-toy-run';
 export * from './training/gan-trainer';
 export * from './training/interrupt';

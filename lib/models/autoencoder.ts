@@ -9,20 +9,25 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  AUTOENCODER_IMAGE_SHAPE,
+  assertCodeBatch,
+  assertImageBatch,
   buildConvDecoder,
   buildConvEncoder,
   buildDenseDecoder,
   buildDenseEncoder,
-  parameterCount,
-  trainableVariablesOf,
+  type ConvModelOptions,
+  convNetworkOptions,
+  type DenseModelOptions,
+  denseNetworkOptions,
+  type EncoderDecoderWeights,
+  encoderDecoderWeights,
 } from './encoder-decoder';
 
 /** Dense (MLP) or convolutional networks. */
 export type NetworkKind = 'dense' | 'conv';
 
 /** An encoder-decoder pair. Tensors returned by its methods belong to the caller. */
-export interface Autoencoder {
+export interface Autoencoder extends EncoderDecoderWeights {
   readonly kind: NetworkKind;
   /** Length of the code. */
   readonly latentDim: number;
@@ -36,52 +41,13 @@ export interface Autoencoder {
   decode(codes: tf.Tensor2D): tf.Tensor4D;
   /** decode(encode(images)). */
   reconstruct(images: tf.Tensor4D): tf.Tensor4D;
-  /** The encoder's and decoder's trainable variables: the list to pass to `optimizer.minimize`. */
-  trainableVariables(): tf.Variable[];
-  /** Number of weights of encoder and decoder. */
-  countParams(): number;
-  /** Frees the weights. */
-  dispose(): void;
 }
 
-/** Options of {@link buildDenseAutoencoder}. */
-export interface DenseAutoencoderOptions {
-  /** Code length. Default 32. */
-  latentDim?: number;
-  /** Hidden layer widths from the image side (the decoder mirrors them). Default [256]. */
-  hiddenUnits?: readonly number[];
-  /** Seed of the weight initialisers. Default 0. */
-  seed?: number;
-}
+/** Options of {@link buildDenseAutoencoder}; the code length `latentDim` defaults to 32. */
+export type DenseAutoencoderOptions = DenseModelOptions;
 
-/** Options of {@link buildConvAutoencoder}. */
-export interface ConvAutoencoderOptions {
-  /** Code length. Default 32. */
-  latentDim?: number;
-  /** Filters of the one or two stride-2 convolutions (the decoder mirrors them). Default [16, 32]. */
-  filters?: readonly number[];
-  /** Kernel size of every convolution. Default 3. */
-  kernelSize?: number;
-  /** Seed of the weight initialisers. Default 0. */
-  seed?: number;
-}
-
-function checkImages(images: tf.Tensor, what: string): void {
-  const [, h, w, c] = images.shape;
-  const [eh, ew, ec] = AUTOENCODER_IMAGE_SHAPE;
-  if (images.rank !== 4 || h !== eh || w !== ew || c !== ec) {
-    throw new RangeError(
-      `${what} needs images of shape [N, ${eh}, ${ew}, ${ec}], got [${images.shape.join(', ')}]. ` +
-        'Use the images of loadDataset(), or reshape flat vectors with tf.reshape(x, [-1, 28, 28, 1]).',
-    );
-  }
-}
-
-function checkCodes(codes: tf.Tensor, latentDim: number, what: string): void {
-  if (codes.rank !== 2 || codes.shape[1] !== latentDim) {
-    throw new RangeError(`${what} needs codes of shape [N, ${latentDim}], got [${codes.shape.join(', ')}].`);
-  }
-}
+/** Options of {@link buildConvAutoencoder}; the code length `latentDim` defaults to 32. */
+export type ConvAutoencoderOptions = ConvModelOptions;
 
 function makeAutoencoder(
   kind: NetworkKind,
@@ -90,11 +56,11 @@ function makeAutoencoder(
   decoder: tf.Sequential,
 ): Autoencoder {
   const encode = (images: tf.Tensor4D): tf.Tensor2D => {
-    checkImages(images, 'encode');
+    assertImageBatch(images, 'encode');
     return encoder.apply(images) as tf.Tensor2D;
   };
   const decode = (codes: tf.Tensor2D): tf.Tensor4D => {
-    checkCodes(codes, latentDim, 'decode');
+    assertCodeBatch(codes, latentDim, 'decode');
     return decoder.apply(codes) as tf.Tensor4D;
   };
   return {
@@ -105,12 +71,7 @@ function makeAutoencoder(
     encode,
     decode,
     reconstruct: (images) => tf.tidy(() => decode(encode(images))),
-    trainableVariables: () => trainableVariablesOf(encoder, decoder),
-    countParams: () => parameterCount(encoder, decoder),
-    dispose() {
-      encoder.dispose();
-      decoder.dispose();
-    },
+    ...encoderDecoderWeights(encoder, decoder),
   };
 }
 
@@ -121,7 +82,7 @@ function makeAutoencoder(
  */
 export function buildDenseAutoencoder(options: DenseAutoencoderOptions = {}): Autoencoder {
   const latentDim = options.latentDim ?? 32;
-  const network = { hiddenUnits: options.hiddenUnits ?? [256], seed: options.seed ?? 0 };
+  const network = denseNetworkOptions(options);
   return makeAutoencoder(
     'dense',
     latentDim,
@@ -137,11 +98,7 @@ export function buildDenseAutoencoder(options: DenseAutoencoderOptions = {}): Au
  */
 export function buildConvAutoencoder(options: ConvAutoencoderOptions = {}): Autoencoder {
   const latentDim = options.latentDim ?? 32;
-  const network = {
-    filters: options.filters ?? [16, 32],
-    kernelSize: options.kernelSize ?? 3,
-    seed: options.seed ?? 0,
-  };
+  const network = convNetworkOptions(options);
   return makeAutoencoder(
     'conv',
     latentDim,

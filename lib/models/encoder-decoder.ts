@@ -257,3 +257,83 @@ export function trainableVariablesOf(...models: tf.LayersModel[]): tf.Variable[]
 export function parameterCount(...models: tf.LayersModel[]): number {
   return models.reduce((sum, model) => sum + model.countParams(), 0);
 }
+
+/** What a user sets on a dense encoder-decoder model (autoencoder or VAE); every field has a default. */
+export interface DenseModelOptions {
+  /** Code length (the model's builder states its default). */
+  latentDim?: number;
+  /** Hidden layer widths from the image side (the decoder mirrors them). Default [256]. */
+  hiddenUnits?: readonly number[];
+  /** Seed of the weight initialisers. Default 0. */
+  seed?: number;
+}
+
+/** What a user sets on a convolutional encoder-decoder model (autoencoder or VAE); every field has a default. */
+export interface ConvModelOptions {
+  /** Code length (the model's builder states its default). */
+  latentDim?: number;
+  /** Filters of the one or two stride-2 convolutions (the decoder mirrors them). Default [16, 32]. */
+  filters?: readonly number[];
+  /** Kernel size of every convolution. Default 3. */
+  kernelSize?: number;
+  /** Seed of the weight initialisers. Default 0. */
+  seed?: number;
+}
+
+/** {@link DenseModelOptions} with the defaults filled in, as the dense builders take them. */
+export function denseNetworkOptions(options: DenseModelOptions): DenseNetworkOptions {
+  return { hiddenUnits: options.hiddenUnits ?? [256], seed: options.seed ?? 0 };
+}
+
+/** {@link ConvModelOptions} with the defaults filled in, as the convolutional builders take them. */
+export function convNetworkOptions(options: ConvModelOptions): ConvNetworkOptions {
+  return {
+    filters: options.filters ?? [16, 32],
+    kernelSize: options.kernelSize ?? 3,
+    seed: options.seed ?? 0,
+  };
+}
+
+/** Throws a RangeError naming `what` unless `images` is a batch [N, 28, 28, 1]. */
+export function assertImageBatch(images: tf.Tensor, what: string): void {
+  const [, h, w, c] = images.shape;
+  const [eh, ew, ec] = AUTOENCODER_IMAGE_SHAPE;
+  if (images.rank !== 4 || h !== eh || w !== ew || c !== ec) {
+    throw new RangeError(
+      `${what} needs images of shape [N, ${eh}, ${ew}, ${ec}], got [${images.shape.join(', ')}]. ` +
+        'Use the images of loadDataset(), or reshape flat vectors with tf.reshape(x, [-1, 28, 28, 1]).',
+    );
+  }
+}
+
+/** Throws a RangeError naming `what` unless `codes` is a batch [N, latentDim]. */
+export function assertCodeBatch(codes: tf.Tensor, latentDim: number, what: string): void {
+  if (codes.rank !== 2 || codes.shape[1] !== latentDim) {
+    throw new RangeError(`${what} needs codes of shape [N, ${latentDim}], got [${codes.shape.join(', ')}].`);
+  }
+}
+
+/** The methods every encoder-decoder model has: its variables, its size, and freeing it. */
+export interface EncoderDecoderWeights {
+  /** The encoder's and decoder's trainable variables: the list to pass to `optimizer.minimize`. */
+  trainableVariables(): tf.Variable[];
+  /** Number of weights of encoder and decoder. */
+  countParams(): number;
+  /** Frees the weights. */
+  dispose(): void;
+}
+
+/** {@link EncoderDecoderWeights} of an encoder and a decoder. */
+export function encoderDecoderWeights(
+  encoder: tf.LayersModel,
+  decoder: tf.LayersModel,
+): EncoderDecoderWeights {
+  return {
+    trainableVariables: () => trainableVariablesOf(encoder, decoder),
+    countParams: () => parameterCount(encoder, decoder),
+    dispose() {
+      encoder.dispose();
+      decoder.dispose();
+    },
+  };
+}

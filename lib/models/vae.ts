@@ -11,13 +11,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkKind } from './autoencoder';
 import {
-  AUTOENCODER_IMAGE_SHAPE,
+  assertCodeBatch,
+  assertImageBatch,
   buildConvDecoder,
   buildConvEncoder,
   buildDenseDecoder,
   buildDenseEncoder,
-  parameterCount,
-  trainableVariablesOf,
+  type ConvModelOptions,
+  convNetworkOptions,
+  type DenseModelOptions,
+  denseNetworkOptions,
+  type EncoderDecoderWeights,
+  encoderDecoderWeights,
 } from './encoder-decoder';
 
 /** The encoder's output for a batch: q(z | x) = N(mean, exp(logVar)), per code dimension. */
@@ -29,7 +34,7 @@ export interface LatentGaussian {
 }
 
 /** A variational autoencoder. Tensors returned by its methods belong to the caller. */
-export interface Vae {
+export interface Vae extends EncoderDecoderWeights {
   readonly kind: NetworkKind;
   /** Number of code dimensions. */
   readonly latentDim: number;
@@ -43,41 +48,17 @@ export interface Vae {
   decodeLogits(codes: tf.Tensor2D): tf.Tensor4D;
   /** Pixel probabilities sigmoid(logits) in (0, 1): the mean image of p(x | z), what samples show. */
   decode(codes: tf.Tensor2D): tf.Tensor4D;
-  /** The encoder's and decoder's trainable variables: the list to pass to `optimizer.minimize`. */
-  trainableVariables(): tf.Variable[];
-  /** Number of weights of encoder and decoder. */
-  countParams(): number;
-  /** Frees the weights. */
-  dispose(): void;
 }
 
-/** Options of {@link buildDenseVae}. */
-export interface DenseVaeOptions {
-  /** Number of code dimensions. Default 16. */
-  latentDim?: number;
-  /** Hidden layer widths from the image side (the decoder mirrors them). Default [256]. */
-  hiddenUnits?: readonly number[];
-  /** Seed of the weight initialisers. Default 0. */
-  seed?: number;
-}
+/** Options of {@link buildDenseVae}; the number of code dimensions `latentDim` defaults to 16. */
+export type DenseVaeOptions = DenseModelOptions;
 
-/** Options of {@link buildConvVae}. */
-export interface ConvVaeOptions {
-  /** Number of code dimensions. Default 16. */
-  latentDim?: number;
-  /** Filters of the one or two stride-2 convolutions (the decoder mirrors them). Default [16, 32]. */
-  filters?: readonly number[];
-  /** Kernel size of every convolution. Default 3. */
-  kernelSize?: number;
-  /** Seed of the weight initialisers. Default 0. */
-  seed?: number;
-}
+/** Options of {@link buildConvVae}; the number of code dimensions `latentDim` defaults to 16. */
+export type ConvVaeOptions = ConvModelOptions;
 
 function makeVae(kind: NetworkKind, latentDim: number, encoder: tf.Sequential, decoder: tf.Sequential): Vae {
   const decodeLogits = (codes: tf.Tensor2D): tf.Tensor4D => {
-    if (codes.rank !== 2 || codes.shape[1] !== latentDim) {
-      throw new RangeError(`decode needs codes of shape [N, ${latentDim}], got [${codes.shape.join(', ')}].`);
-    }
+    assertCodeBatch(codes, latentDim, 'decode');
     return decoder.apply(codes) as tf.Tensor4D;
   };
   return {
@@ -86,13 +67,7 @@ function makeVae(kind: NetworkKind, latentDim: number, encoder: tf.Sequential, d
     encoder,
     decoder,
     encode(images) {
-      const [, h, w, c] = images.shape;
-      const [eh, ew, ec] = AUTOENCODER_IMAGE_SHAPE;
-      if (images.rank !== 4 || h !== eh || w !== ew || c !== ec) {
-        throw new RangeError(
-          `encode needs images of shape [N, ${eh}, ${ew}, ${ec}], got [${images.shape.join(', ')}].`,
-        );
-      }
+      assertImageBatch(images, 'encode');
       return tf.tidy(() => {
         const [mean, logVar] = tf.split(encoder.apply(images) as tf.Tensor2D, 2, 1) as [
           tf.Tensor2D,
@@ -103,12 +78,7 @@ function makeVae(kind: NetworkKind, latentDim: number, encoder: tf.Sequential, d
     },
     decodeLogits,
     decode: (codes) => tf.tidy(() => tf.sigmoid(decodeLogits(codes))),
-    trainableVariables: () => trainableVariablesOf(encoder, decoder),
-    countParams: () => parameterCount(encoder, decoder),
-    dispose() {
-      encoder.dispose();
-      decoder.dispose();
-    },
+    ...encoderDecoderWeights(encoder, decoder),
   };
 }
 
@@ -119,7 +89,7 @@ function makeVae(kind: NetworkKind, latentDim: number, encoder: tf.Sequential, d
  */
 export function buildDenseVae(options: DenseVaeOptions = {}): Vae {
   const latentDim = options.latentDim ?? 16;
-  const network = { hiddenUnits: options.hiddenUnits ?? [256], seed: options.seed ?? 0 };
+  const network = denseNetworkOptions(options);
   return makeVae(
     'dense',
     latentDim,
@@ -136,11 +106,7 @@ export function buildDenseVae(options: DenseVaeOptions = {}): Vae {
  */
 export function buildConvVae(options: ConvVaeOptions = {}): Vae {
   const latentDim = options.latentDim ?? 16;
-  const network = {
-    filters: options.filters ?? [16, 32],
-    kernelSize: options.kernelSize ?? 3,
-    seed: options.seed ?? 0,
-  };
+  const network = convNetworkOptions(options);
   return makeVae(
     'conv',
     latentDim,

@@ -15,7 +15,19 @@
  *   (seed, step) — batch order per epoch, noise per step, dropout masks per step — so a resumed run
  *   repeats what an uninterrupted one would have done;
  * - a NaN or a loss above `maxLoss` stops the run with a {@link DcganDivergedError}; the last good
- *   checkpoint stays as it was.
+ *   checkpoint stays as it was;
+ * - optionally (`emaDecay`), a moving average of G's weights that the grids, metrics and `generate` use.
+ *
+ * In a notebook:
+ *
+ *   const trainer = await DcganTrainer.create({
+ *     runDir: 'runs/notebook-06',   // the profile follows the backend (quick under GENLIB_PROFILE=quick)
+ *     events: { onEpochEnd: (e) => showImageGrid(e.samples, { columns: e.gridColumns, valueRange: 'minusOneToOne' }) },
+ *     callbacks: [{ every: 25, run: (step, log) => updatePlot(chart, lossFigure(log)) }],
+ *   });
+ *   trainer.setEvaluate({ evaluator: await GeneratorEvaluator.create({ sampleCount: trainer.config.metricsSamples }) });
+ *   const result = await trainer.train();
+ *   trainer.log.toDataFrame(); trainer.metricsDataFrame();
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';

@@ -9,8 +9,9 @@ import { mixtureBatchSampler } from '../data/batch-samplers';
 import { createRng, randomNormal } from '../data/random';
 import { type GaussianComponent, sampleGaussianMixture } from '../data/toy-data';
 import { buildMlpDiscriminator, buildMlpGenerator } from '../models/gan-mlp';
+import type { PlaneGrid } from '../visualisation/plane-figures';
 import type { ProgressMode } from '../visualisation/progress';
-import { evaluateToyGenerator, type PlaneGrid, snapshotToyGan, type ToyGanSnapshot } from './gan-toy';
+import { evaluateToyGenerator, snapshotToyGan, type ToyGanSnapshot } from './gan-toy';
 import { GanTrainer, type GanTrainerOptions } from './gan-trainer';
 import type { TrainingLog } from './training-log';
 

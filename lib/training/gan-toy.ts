@@ -11,29 +11,7 @@ import {
   sampleGaussianMixture,
 } from '../data/toy-data';
 import { slicedWassersteinDistance } from '../metrics/sample-distance';
-
-/** A rectangular grid of the plane: D is evaluated at every (xs[i], ys[j]). */
-export interface PlaneGrid {
-  xs: number[];
-  ys: number[];
-}
-
-/** Options of {@link planeGrid}. */
-export interface PlaneGridOptions {
-  xRange: [number, number];
-  yRange: [number, number];
-  /** Points along each axis. Default 40. */
-  resolution?: number;
-}
-
-/** Evenly spaced grid points covering `xRange` × `yRange`. */
-export function planeGrid(options: PlaneGridOptions): PlaneGrid {
-  const n = options.resolution ?? 40;
-  if (!Number.isInteger(n) || n < 2) throw new RangeError(`resolution must be an integer >= 2, got ${n}`);
-  const axis = ([lo, hi]: [number, number]) =>
-    Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
-  return { xs: axis(options.xRange), ys: axis(options.yRange) };
-}
+import { gridRows, type PlaneGrid } from '../visualisation/plane-figures';
 
 /** Rounds to a few significant decimals, to keep figures and saved notebooks small. */
 function round(value: number, decimals = 3): number {
@@ -43,13 +21,12 @@ function round(value: number, decimals = 3): number {
 
 /** D(x) = sigmoid(logit) at every grid point, as rows: `result[j][i]` is D at (xs[i], ys[j]). */
 export function discriminatorOnGrid(discriminator: tf.LayersModel, grid: PlaneGrid): number[][] {
-  const points = grid.ys.flatMap((y) => grid.xs.map((x) => [x, y]));
   const probabilities = tf.tidy(() =>
-    tf.sigmoid(discriminator.predict(tf.tensor2d(points, [points.length, 2])) as tf.Tensor).dataSync(),
+    tf
+      .sigmoid(discriminator.predict(tf.tensor2d(grid.points, [grid.points.length, 2])) as tf.Tensor)
+      .dataSync(),
   );
-  return grid.ys.map((_, j) =>
-    Array.from(probabilities.subarray(j * grid.xs.length, (j + 1) * grid.xs.length), (p) => round(p)),
-  );
+  return gridRows(grid, probabilities).map((row) => row.map((p) => round(p)));
 }
 
 /** G(noise) (inference mode) as an array of points. */

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Tensor } from '@tensorflow/tfjs';
+import { escapeHtml } from './html';
 import { type OutputFileOptions, publishDisplay, writeOutputFile } from './notebook-display';
 import { encodePng, type RawImage } from './png';
 
@@ -209,5 +210,66 @@ export function showImageGrid(images: ImageBatch, options: ShowImageGridOptions 
   if (!publishDisplay({ 'image/png': png, 'text/plain': description })) {
     const filePath = writeOutputFile('images', 'png', png, options.fallback);
     console.log(`Image grid written to ${filePath}`);
+  }
+}
+
+/** One titled grid of {@link showImageGridPanels}. */
+export interface ImageGridPanel {
+  /** Shown above the grid. */
+  title: string;
+  images: ImageBatch;
+  /** Overrides the shared options' `valueRange` for this panel (e.g. `minusOneToOne` for a tanh generator). */
+  valueRange?: PixelValueRange;
+}
+
+/** Options of {@link imageGridPanelsHtml} and {@link showImageGridPanels}. */
+export interface ImageGridPanelsOptions extends ImageGridOptions {
+  /** Panels per row of the layout. Default 2. */
+  panelsPerRow?: number;
+  /** Outside a notebook: where the PNG files go (see `writeOutputFile`). */
+  fallback?: OutputFileOptions;
+}
+
+/**
+ * Several titled image grids side by side, as HTML (a CSS grid of `<figure>`s whose images are inline PNG
+ * data): for comparing the samples of several models at a glance.
+ */
+export function imageGridPanelsHtml(
+  panels: readonly ImageGridPanel[],
+  options: ImageGridPanelsOptions = {},
+): string {
+  if (panels.length === 0) throw new RangeError('imageGridPanelsHtml needs at least one panel.');
+  const perRow = options.panelsPerRow ?? 2;
+  checkPositiveInteger('panelsPerRow', perRow);
+  const figures = panels.map((panel) => {
+    const png = imageGridPng(panel.images, {
+      ...options,
+      valueRange: panel.valueRange ?? options.valueRange,
+    });
+    return (
+      `<figure style="margin:0"><figcaption style="font-weight:bold;margin-bottom:4px">${escapeHtml(panel.title)}</figcaption>` +
+      `<img alt="${escapeHtml(panel.title)}" src="data:image/png;base64,${png.toString('base64')}"></figure>`
+    );
+  });
+  return `<div style="display:grid;grid-template-columns:repeat(${perRow}, max-content);gap:12px 24px">${figures.join('')}</div>`;
+}
+
+/**
+ * Shows titled image grids side by side in a notebook; outside one, writes one PNG file per panel and prints
+ * their paths. Returns nothing.
+ */
+export function showImageGridPanels(
+  panels: readonly ImageGridPanel[],
+  options: ImageGridPanelsOptions = {},
+): void {
+  const html = imageGridPanelsHtml(panels, options);
+  const text = `<${panels.length} image grids: ${panels.map((p) => p.title).join('; ')}>`;
+  if (publishDisplay({ 'text/html': html, 'text/plain': text })) return;
+  for (const panel of panels) {
+    const png = imageGridPng(panel.images, {
+      ...options,
+      valueRange: panel.valueRange ?? options.valueRange,
+    });
+    console.log(`${panel.title}: ${writeOutputFile('images', 'png', png, options.fallback)}`);
   }
 }

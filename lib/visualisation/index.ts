@@ -15,11 +15,21 @@ export type {
   ImageBatch,
   ImageGridLayout,
   ImageGridOptions,
+  ImageGridPanel,
+  ImageGridPanelsOptions,
   PixelBatch,
   PixelValueRange,
   ShowImageGridOptions,
 } from './image-grid';
-export { imageGridLayout, imageGridPng, renderImageGrid, saveImageGrid, showImageGrid } from './image-grid';
+export {
+  imageGridLayout,
+  imageGridPanelsHtml,
+  imageGridPng,
+  renderImageGrid,
+  saveImageGrid,
+  showImageGrid,
+  showImageGridPanels,
+} from './image-grid';
 export type {
   DisplayDataMessage,
   DisplayWriter,

@@ -6,11 +6,13 @@ import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import {
   imageGridLayout,
+  imageGridPanelsHtml,
   imageGridPng,
   pixelValueToByte,
   renderImageGrid,
   saveImageGrid,
   showImageGrid,
+  showImageGridPanels,
 } from '../../lib/visualisation/image-grid';
 import { type DisplayDataMessage, setDisplayWriter } from '../../lib/visualisation/notebook-display';
 
@@ -184,5 +186,55 @@ describe('showImageGrid and saveImageGrid', () => {
     const path = join(scratch, 'saved.png');
     const png = saveImageGrid({ shape: [1, 2, 2], data: [0, 1, 1, 0] }, path);
     assert.deepEqual(readFileSync(path), png);
+  });
+});
+
+describe('image grid panels', () => {
+  const a = { shape: [2, 2, 2], data: [0, 1, 1, 0, 1, 0, 0, 1] };
+  const b = { shape: [1, 2, 2], data: [-1, 1, 1, -1] };
+
+  it('lays titled grids side by side as HTML with inline PNGs, each panel with its own value range', () => {
+    const html = imageGridPanelsHtml(
+      [
+        { title: 'AE <dense>', images: a },
+        { title: 'GAN', images: b, valueRange: 'minusOneToOne' },
+      ],
+      { panelsPerRow: 3, scale: 2 },
+    );
+    assert.match(html, /repeat\(3, max-content\)/);
+    assert.match(html, /AE &lt;dense&gt;/);
+    const pngs = [...html.matchAll(/base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64'));
+    assert.equal(pngs.length, 2);
+    assert.deepEqual(pngs[0], imageGridPng(a, { scale: 2 }));
+    assert.deepEqual(pngs[1], imageGridPng(b, { scale: 2, valueRange: 'minusOneToOne' }));
+    assert.throws(() => imageGridPanelsHtml([]), /at least one panel/);
+  });
+
+  it('sends text/html in a notebook and writes one PNG per panel outside one', () => {
+    const sent: DisplayDataMessage[] = [];
+    setDisplayWriter((message) => sent.push(message));
+    showImageGridPanels([{ title: 'one', images: a }]);
+    setDisplayWriter(null);
+    assert.equal(sent.length, 1);
+    assert.match(sent[0].data['text/html'] as string, /<figure/);
+    assert.match(sent[0].data['text/plain'] as string, /1 image grids: one/);
+    const originalLog = console.log;
+    const logged: string[] = [];
+    console.log = (text: string) => logged.push(text);
+    try {
+      showImageGridPanels(
+        [
+          { title: 'one', images: a },
+          { title: 'two', images: b },
+        ],
+        { fallback: { directory: scratch } },
+      );
+    } finally {
+      console.log = originalLog;
+      setDisplayWriter(undefined);
+    }
+    assert.equal(logged.length, 2);
+    const filePath = /^two: (.*\.png)$/.exec(logged[1])?.[1] as string;
+    assert.ok(filePath?.startsWith(scratch) && existsSync(filePath));
   });
 });
