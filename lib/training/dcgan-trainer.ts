@@ -60,7 +60,7 @@ import { type InterruptGuard, installInterruptHandler } from './interrupt';
 import { generatorMetricsCallbacks } from './metric-callback';
 import { TrainingLog } from './training-log';
 import { NonFiniteMetricError, type PeriodicCallback, runTrainingLoop } from './training-loop';
-import { startWeightAverage, updateWeightAverage } from './weight-average';
+import { recalibrateBatchNorm, startWeightAverage, updateWeightAverage } from './weight-average';
 
 /** Training images in [-1, 1] with their int32 labels. */
 export interface DcganTrainingData {
@@ -179,6 +179,9 @@ export class DcganDivergedError extends Error {
 }
 
 const GRID_NOISE_SALT = 0x67726964;
+const CALIBRATION_SALT = 0x626e7374;
+/** Noise vectors that measure the weight average's batch-norm statistics. */
+const CALIBRATION_SAMPLES = 500;
 const METRICS_NOISE_SALT = 0x6d657472;
 const GRID_SAMPLES_UNCONDITIONAL = 16;
 const GRID_ROWS_CONDITIONAL = 4;
@@ -214,6 +217,7 @@ export class DcganTrainer {
   private guard: InterruptGuard | undefined;
   private stopRequested = false;
   private running: Promise<void> | undefined;
+  private calibratedAtStep = -1;
   private readonly gridNoise: tf.Tensor2D;
   private readonly gridLabels: number[] | undefined;
 
@@ -360,9 +364,36 @@ export class DcganTrainer {
     };
   }
 
-  /** The generator that grids, metrics and `generate` use: the weight average when kept, else G itself. */
+  /**
+   * The generator that grids, metrics and `generate` use: the weight average when kept (its batch-norm
+   * statistics recalibrated for the current step), else G itself.
+   */
   get sampler(): tf.LayersModel {
-    return this.generatorEma ?? this.generator;
+    if (!this.generatorEma) return this.generator;
+    this.recalibrateAverage();
+    return this.generatorEma;
+  }
+
+  /** Measures the weight average's batch-norm statistics on a fixed batch of noise (once per step). */
+  private recalibrateAverage(): void {
+    if (!this.generatorEma || this.calibratedAtStep === this.completedSteps) return;
+    const { latentDim, conditional, numClasses, seed } = this.config;
+    const count = CALIBRATION_SAMPLES;
+    const inputs = tf.tidy(() => {
+      const noise = tf.randomNormal([count, latentDim], 0, 1, 'float32', tfSeed(seed, CALIBRATION_SALT));
+      if (!conditional) return [noise];
+      const labels = tf.tensor1d(
+        Array.from({ length: count }, (_, i) => i % numClasses),
+        'int32',
+      );
+      return [noise, tf.oneHot(labels, numClasses).toFloat()];
+    });
+    try {
+      recalibrateBatchNorm(this.generatorEma, inputs.length === 1 ? inputs[0] : inputs);
+    } finally {
+      tf.dispose(inputs);
+    }
+    this.calibratedAtStep = this.completedSteps;
   }
 
   /** Steps completed so far. */
@@ -422,6 +453,7 @@ export class DcganTrainer {
 
   /** Saves a checkpoint now (atomically) and returns its folder. */
   async saveCheckpoint(reason: DcganCheckpointState['reason'] = 'periodic'): Promise<string> {
+    this.recalibrateAverage(); // the saved average is ready to sample from (npm run generate)
     const dir = await saveDcganCheckpoint(
       this.runDir,
       {
