@@ -11,7 +11,7 @@
  *   checkpoints with optimizer state, resume, and a clean stop on Ctrl-C;
  * - `metrics/`: measures of generated samples: sliced Wasserstein (toy data), Fréchet classifier distance,
  *   classifier score, class coverage, sharpness, memorisation, and the generator evaluator with its baseline;
- * - `visualisation/`: Plotly charts, image grids, polars tables, live progress, GAN Lab-style figures;
+ * - `visualisation/`: Plotly charts, image grids, animated GIFs, polars tables, live progress, GAN Lab-style figures;
  * - `config/` and `jupyter/`: run profiles, project paths and the Jupyter kernel set-up;
  * - `benchmarks/` (as `benchmarks.*`): the training steps `npm run bench` times, FLOP counts, a per-kernel profiler.
  */

@@ -1,8 +1,16 @@
 /**
  * Display helpers for notebooks (tslab) with terminal/file fallbacks: Plotly figures, image grids,
- * DataFrame tables, live progress, and the MIME-bundle bridge they share.
+ * animated GIFs, DataFrame tables, live progress, and the MIME-bundle bridge they share.
  * Lower-level pieces (PNG chunks, HTML escaping, the plotly.js loader) stay in their own modules.
  */
+export type { AnimatedGifOptions, AnimatedGridGifOptions, GifFrameSource } from './gif';
+export {
+  animatedGridGif,
+  encodeAnimatedGif,
+  saveAnimatedGif,
+  showAnimatedGif,
+  toGifFrame,
+} from './gif';
 export type {
   ImageBatch,
   ImageGridLayout,
@@ -90,7 +98,7 @@ export type {
 } from './plotly-figures';
 export { histogramFigure, lineFigure, scatterFigure } from './plotly-figures';
 export type { PngChannels, RawImage } from './png';
-export { encodePng } from './png';
+export { decodePng, encodePng } from './png';
 export type { Progress, ProgressMetrics, ProgressMode, ProgressOptions, ProgressSnapshot } from './progress';
 export { createProgress, formatDuration } from './progress';
 export type { TableOptions } from './table';

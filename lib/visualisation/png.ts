@@ -5,7 +5,7 @@
  * IHDR (size and pixel format), IDAT (the zlib-compressed scanlines, each prefixed with a filter
  * byte) and IEND.
  */
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 /** Number of 8-bit channels per pixel: 1 = greyscale, 3 = RGB, 4 = RGBA. */
 export type PngChannels = 1 | 3 | 4;
@@ -97,4 +97,75 @@ export function encodePng(image: RawImage, options: PngEncodeOptions = {}): Buff
     pngChunk('IDAT', compressed),
     pngChunk('IEND', new Uint8Array(0)),
   ]);
+}
+
+const CHANNELS_BY_COLOUR_TYPE: Record<number, PngChannels> = { 0: 1, 2: 3, 6: 4 };
+
+function paethPredictor(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  if (pa <= pb && pa <= pc) return a;
+  return pb <= pc ? b : c;
+}
+
+/**
+ * Decodes a PNG file of the kinds {@link encodePng} writes (8-bit greyscale, RGB or RGBA, not
+ * interlaced; any of the five row filters), e.g. a sample grid saved during training. Checks every
+ * chunk's CRC; throws a clear error for other PNG kinds.
+ */
+export function decodePng(png: Uint8Array): RawImage {
+  const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE))
+    throw new Error('decodePng: not a PNG file (the 8-byte signature is missing)');
+  let offset = 8;
+  let header: Buffer | undefined;
+  const idat: Buffer[] = [];
+  while (offset + 12 <= bytes.length) {
+    const length = bytes.readUInt32BE(offset);
+    const type = bytes.toString('latin1', offset + 4, offset + 8);
+    if (offset + 12 + length > bytes.length) throw new Error(`decodePng: chunk ${type} is truncated`);
+    const crc = bytes.readUInt32BE(offset + 8 + length);
+    if (crc !== crc32(bytes.subarray(offset + 4, offset + 8 + length)))
+      throw new Error(`decodePng: CRC mismatch in chunk ${type} (the file is corrupt)`);
+    const data = bytes.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IHDR') header = data;
+    else if (type === 'IDAT') idat.push(data);
+    offset += 12 + length;
+    if (type === 'IEND') break;
+  }
+  if (!header) throw new Error('decodePng: no IHDR chunk');
+  const width = header.readUInt32BE(0);
+  const height = header.readUInt32BE(4);
+  const channels = CHANNELS_BY_COLOUR_TYPE[header[9]];
+  if (header[8] !== 8 || channels === undefined || header[12] !== 0)
+    throw new Error(
+      `decodePng reads 8-bit, non-interlaced greyscale/RGB/RGBA PNGs (what encodePng writes); this one has ` +
+        `bit depth ${header[8]}, colour type ${header[9]}, interlace ${header[12]}`,
+    );
+  const raw = inflateSync(Buffer.concat(idat));
+  const rowBytes = width * channels;
+  if (raw.length !== (rowBytes + 1) * height)
+    throw new Error(`decodePng: expected ${(rowBytes + 1) * height} bytes of scanlines, got ${raw.length}`);
+  const pixels = new Uint8Array(rowBytes * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (rowBytes + 1)];
+    const row = y * rowBytes;
+    for (let x = 0; x < rowBytes; x++) {
+      const value = raw[y * (rowBytes + 1) + 1 + x];
+      const left = x >= channels ? pixels[row + x - channels] : 0;
+      const up = y > 0 ? pixels[row - rowBytes + x] : 0;
+      const upLeft = y > 0 && x >= channels ? pixels[row - rowBytes + x - channels] : 0;
+      let predictor: number;
+      if (filter === 0) predictor = 0;
+      else if (filter === 1) predictor = left;
+      else if (filter === 2) predictor = up;
+      else if (filter === 3) predictor = (left + up) >> 1;
+      else if (filter === 4) predictor = paethPredictor(left, up, upLeft);
+      else throw new Error(`decodePng: unknown row filter ${filter} in row ${y}`);
+      pixels[row + x] = (value + predictor) & 0xff;
+    }
+  }
+  return { width, height, channels, pixels };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inflateSync } from 'node:zlib';
-import { crc32, encodePng, PNG_SIGNATURE } from '../../lib/visualisation/png';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { crc32, decodePng as decodeLibraryPng, encodePng, PNG_SIGNATURE } from '../../lib/visualisation/png';
 
 interface DecodedPng {
   width: number;
@@ -131,5 +131,67 @@ describe('encodePng', () => {
       () => encodePng({ width: 1, height: 1, channels: 2 as 1, pixels: new Uint8Array(2) }),
       /channels must be 1, 3 or 4/,
     );
+  });
+});
+
+/** Builds a PNG whose rows use the given filter types (encodePng itself only writes filter 0). */
+function pngWithFilters(
+  width: number,
+  height: number,
+  channels: 1 | 3 | 4,
+  pixels: Uint8Array,
+  filters: number[],
+) {
+  const rowBytes = width * channels;
+  const raw = Buffer.alloc((rowBytes + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const filter = filters[y % filters.length];
+    raw[y * (rowBytes + 1)] = filter;
+    for (let x = 0; x < rowBytes; x++) {
+      const left = x >= channels ? pixels[y * rowBytes + x - channels] : 0;
+      const up = y > 0 ? pixels[(y - 1) * rowBytes + x] : 0;
+      const upLeft = y > 0 && x >= channels ? pixels[(y - 1) * rowBytes + x - channels] : 0;
+      const predictor = [0, left, up, (left + up) >> 1, paeth(left, up, upLeft)][filter];
+      raw[y * (rowBytes + 1) + 1 + x] = (pixels[y * rowBytes + x] - predictor) & 0xff;
+    }
+  }
+  // Reuse encodePng's header and chunks, then swap in the filtered IDAT.
+  const plain = encodePng({ width, height, channels, pixels });
+  const ihdr = plain.subarray(8, 8 + 25);
+  const idatData = deflateSync(raw);
+  const idat = Buffer.alloc(12 + idatData.length);
+  idat.writeUInt32BE(idatData.length, 0);
+  idat.write('IDAT', 4, 'latin1');
+  idatData.copy(idat, 8);
+  idat.writeUInt32BE(crc32(idat.subarray(4, 8 + idatData.length)), 8 + idatData.length);
+  return Buffer.concat([PNG_SIGNATURE, ihdr, idat, plain.subarray(plain.length - 12)]);
+}
+
+describe('decodePng (library)', () => {
+  it('round-trips what encodePng writes (grey, RGB, RGBA)', () => {
+    for (const channels of [1, 3, 4] as const) {
+      const pixels = Uint8Array.from({ length: 7 * 5 * channels }, (_, i) => (i * 37) % 256);
+      const decoded = decodeLibraryPng(encodePng({ width: 7, height: 5, channels, pixels }));
+      assert.deepEqual(decoded, { width: 7, height: 5, channels, pixels });
+    }
+  });
+
+  it('undoes every row filter (None, Sub, Up, Average, Paeth)', () => {
+    const pixels = Uint8Array.from({ length: 9 * 10 * 3 }, () => Math.floor(Math.random() * 256));
+    const png = pngWithFilters(9, 10, 3, pixels, [0, 1, 2, 3, 4]);
+    assert.deepEqual(decodePng(png).pixels, pixels, 'the test decoder agrees with the hand-made file');
+    assert.deepEqual(decodeLibraryPng(png).pixels, pixels);
+  });
+
+  it('rejects corrupt files and kinds it does not read', () => {
+    const png = encodePng({ width: 2, height: 2, channels: 1, pixels: new Uint8Array(4) });
+    assert.throws(() => decodeLibraryPng(Buffer.from('not a png')), /not a PNG/);
+    const corrupt = Buffer.from(png);
+    corrupt[20] ^= 0xff;
+    assert.throws(() => decodeLibraryPng(corrupt), /CRC mismatch in chunk IHDR/);
+    const sixteenBit = Buffer.from(png);
+    sixteenBit[24] = 16;
+    sixteenBit.writeUInt32BE(crc32(sixteenBit.subarray(12, 29)), 29);
+    assert.throws(() => decodeLibraryPng(sixteenBit), /8-bit, non-interlaced/);
   });
 });
