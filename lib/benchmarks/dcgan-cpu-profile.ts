@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { formatBackendReport, initBackend } from '../backend';
+import { runCommand } from '../cli/run-command';
 import { tfSeed } from '../data/random';
 import { GeneratorEvaluator, metricsRecord } from '../metrics/generator-evaluation';
 import { generateDcganImages } from '../models/dcgan';
@@ -121,14 +122,4 @@ async function main(argv: string[]): Promise<number> {
   return score.quality.passed ? 0 : 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCommand(main);

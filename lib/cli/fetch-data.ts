@@ -7,6 +7,7 @@
 
 import { type DatasetName, DEFAULT_FASHION_SYSTEM_DIR, datasetStatus } from '../data/catalog';
 import { type DownloadableDataset, type DownloadProgress, fetchDataset, REMOTE_SOURCES } from '../data/fetch';
+import { runCommand } from './run-command';
 
 const USAGE = `Usage: npm run fetch-data -- <mnist|fashion-mnist|all> [options]
 
@@ -131,8 +132,4 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runCommand(main);

@@ -9,27 +9,13 @@ import { initBackend } from '../backend';
 import { dcganSampleGrid } from '../models/dcgan-sampling';
 import { loadDcganGenerator } from '../training/dcgan-checkpoint';
 import { saveImageGrid } from '../visualisation/image-grid';
-import { CliArgumentError, GENERATE_USAGE, type GenerateCliArgs, parseGenerateArgs } from './train-args';
+import { type CommandIo, consoleIo, parseCommandLine, runCommand } from './run-command';
+import { GENERATE_USAGE, parseGenerateArgs } from './train-args';
 
 /** Runs the command; returns the exit code (0 done, 1 failure, 2 bad arguments). */
-export async function main(
-  argv: string[],
-  io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) },
-): Promise<number> {
-  let args: GenerateCliArgs;
-  try {
-    args = parseGenerateArgs(argv);
-  } catch (error) {
-    if (error instanceof CliArgumentError) {
-      io.err(`npm run generate: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (args.help) {
-    io.out(GENERATE_USAGE);
-    return 0;
-  }
+export async function main(argv: string[], io: CommandIo = consoleIo): Promise<number> {
+  const args = parseCommandLine('generate', argv, parseGenerateArgs, GENERATE_USAGE, io);
+  if (typeof args === 'number') return args;
   if (!existsSync(args.run)) {
     io.err(`npm run generate: --run ${args.run}: no such run directory (see runs/).`);
     return 2;
@@ -66,14 +52,4 @@ export async function main(
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCommand(main);

@@ -16,18 +16,11 @@ import { DCGAN_PROFILES } from '../training/dcgan-profiles';
 import { checkDcganQuality, metricsComparisonTable } from '../training/dcgan-summary';
 import { DcganDivergedError, DcganTrainer } from '../training/dcgan-trainer';
 import { tableText } from '../visualisation/table';
-import { CliArgumentError, parseTrainArgs, TRAIN_USAGE, type TrainCliArgs } from './train-args';
+import { type CommandIo, consoleIo, parseCommandLine, runCommand } from './run-command';
+import { parseTrainArgs, TRAIN_USAGE, type TrainCliArgs } from './train-args';
 
 /** Where the command writes; tests pass their own. */
-export interface TrainIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const defaultIo: TrainIo = {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-};
+export type TrainIo = CommandIo;
 
 /** A path relative to the working directory when it lies inside it, else absolute. */
 function displayPath(p: string): string {
@@ -67,21 +60,9 @@ export async function checkTrainPreconditions(args: TrainCliArgs): Promise<strin
 }
 
 /** Runs the command; returns the exit code (0 done, 1 failure, 2 bad arguments, 130 interrupted). */
-export async function main(argv: string[], io: TrainIo = defaultIo): Promise<number> {
-  let args: TrainCliArgs;
-  try {
-    args = parseTrainArgs(argv);
-  } catch (error) {
-    if (error instanceof CliArgumentError) {
-      io.err(`npm run train: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (args.help) {
-    io.out(TRAIN_USAGE);
-    return 0;
-  }
+export async function main(argv: string[], io: TrainIo = consoleIo): Promise<number> {
+  const args = parseCommandLine('train', argv, parseTrainArgs, TRAIN_USAGE, io);
+  if (typeof args === 'number') return args;
   const problem = await checkTrainPreconditions(args);
   if (problem) {
     io.err(`npm run train: ${problem}`);
@@ -188,14 +169,4 @@ export async function main(argv: string[], io: TrainIo = defaultIo): Promise<num
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCommand(main);

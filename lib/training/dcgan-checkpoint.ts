@@ -20,6 +20,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fileSystemHandler } from '../models/io';
+import { syncFolder } from '../models/io/file-system-handler';
 import { loadOptimizerState, saveOptimizerState } from './optimizer-state';
 import type { TrainingLogJson } from './training-log';
 
@@ -60,19 +61,6 @@ export interface DcganCheckpointParts {
 /** No loadable checkpoint in a run directory; the message says what was looked for. */
 export class CheckpointNotFoundError extends Error {
   override name = 'CheckpointNotFoundError';
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await fs.open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // best effort (not possible on every platform)
-  }
 }
 
 async function writeSynced(file: string, text: string): Promise<void> {

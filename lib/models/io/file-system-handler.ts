@@ -79,8 +79,8 @@ async function writeFileAtomically(file: string, data: Uint8Array | string): Pro
   }
 }
 
-async function syncFolder(folder: string): Promise<void> {
-  // Makes the renames durable where the platform allows it (not on Windows, where opening a folder fails).
+/** fsyncs a folder so that the renames in it are durable, where the platform allows it (not on Windows, where opening a folder fails). */
+export async function syncFolder(folder: string): Promise<void> {
   try {
     const handle = await fs.open(folder, 'r');
     try {
