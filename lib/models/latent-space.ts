@@ -7,6 +7,7 @@
  * Every random draw takes an explicit seed: the same seed gives the same codes.
  */
 import * as tf from '@tensorflow/tfjs';
+import { nearestNeighbourDistances } from '../metrics/memorisation';
 
 function checkCount(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
@@ -185,25 +186,5 @@ export function nearestDistances(points: tf.Tensor2D, reference: tf.Tensor2D, ba
       `points [${points.shape.join(', ')}] and reference [${reference.shape.join(', ')}] must be [M, D] and [N, D].`,
     );
   }
-  const m = points.shape[0];
-  const out = new Float32Array(m);
-  const refSquared = tf.tidy(() => tf.sum(tf.square(reference), 1).reshape([1, -1]));
-  try {
-    for (let start = 0; start < m; start += batchSize) {
-      const size = Math.min(batchSize, m - start);
-      const nearest = tf.tidy(() => {
-        const block = tf.slice(points, [start, 0], [size, -1]);
-        const squared = tf.add(
-          tf.sub(tf.sum(tf.square(block), 1, true), tf.mul(2, tf.matMul(block, reference, false, true))),
-          refSquared,
-        );
-        return tf.sqrt(tf.relu(tf.min(squared, 1)));
-      });
-      out.set(nearest.dataSync(), start);
-      nearest.dispose();
-    }
-  } finally {
-    refSquared.dispose();
-  }
-  return out;
+  return nearestNeighbourDistances(points, reference, { batchSize });
 }
