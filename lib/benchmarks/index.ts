@@ -17,8 +17,6 @@ export { type KernelTiming, profileKernels, timingsByKernel } from './kernel-pro
 export {
   type AdversarialStepOptions,
   buildConvAutoencoder,
-  buildDcganDiscriminator,
-  buildDcganGenerator,
   buildMlpDiscriminator,
   buildMlpGenerator,
   createAdversarialStep,

@@ -5,6 +5,7 @@
  * same batches; the step returns its losses, so backends can be compared number for number.
  */
 import * as tf from '@tensorflow/tfjs';
+import { buildDcganDiscriminator, buildDcganGenerator } from '../models/dcgan';
 import { type LayerFlops, layerFlops } from './flops';
 
 /** The names of the benchmark's workloads. */
@@ -44,8 +45,6 @@ export const WORKLOAD_DESCRIPTIONS: Readonly<Record<WorkloadName, string>> = {
 };
 
 const NOISE_DIM = 100;
-/** Keras' LeakyReLU default slope, used by the DCGAN tutorial. */
-const LEAK = 0.3;
 
 function glorot(seed: number): ReturnType<typeof tf.initializers.glorotUniform> {
   return tf.initializers.glorotUniform({ seed });
@@ -62,80 +61,6 @@ function assertShape(layer: string, actual: (number | null)[], expected: (number
 
 function outputShape(layer: tf.layers.Layer): (number | null)[] {
   return layer.outputShape as (number | null)[];
-}
-
-/** The generator of TensorFlow's DCGAN tutorial (noise 100 -> 28x28x1 in [-1, 1]). */
-export function buildDcganGenerator(seed = 1): tf.Sequential {
-  const model = tf.sequential({ name: 'dcgan_generator' });
-  model.add(
-    tf.layers.dense({
-      inputShape: [NOISE_DIM],
-      units: 7 * 7 * 256,
-      useBias: false,
-      kernelInitializer: glorot(seed),
-    }),
-  );
-  model.add(tf.layers.batchNormalization());
-  model.add(tf.layers.leakyReLU({ alpha: LEAK }));
-  model.add(tf.layers.reshape({ targetShape: [7, 7, 256] }));
-  const convT = (filters: number, strides: number, s: number, activation?: 'tanh') =>
-    tf.layers.conv2dTranspose({
-      filters,
-      kernelSize: 5,
-      strides,
-      padding: 'same',
-      useBias: false,
-      kernelInitializer: glorot(seed + s),
-      ...(activation ? { activation } : {}),
-    });
-  model.add(convT(128, 1, 1));
-  assertShape('generator ConvT 128', outputShape(model.layers[model.layers.length - 1]), [null, 7, 7, 128]);
-  model.add(tf.layers.batchNormalization());
-  model.add(tf.layers.leakyReLU({ alpha: LEAK }));
-  model.add(convT(64, 2, 2));
-  assertShape('generator ConvT 64', outputShape(model.layers[model.layers.length - 1]), [null, 14, 14, 64]);
-  model.add(tf.layers.batchNormalization());
-  model.add(tf.layers.leakyReLU({ alpha: LEAK }));
-  model.add(convT(1, 2, 3, 'tanh'));
-  assertShape('generator output', outputShape(model.layers[model.layers.length - 1]), [null, 28, 28, 1]);
-  return model;
-}
-
-/** The discriminator of TensorFlow's DCGAN tutorial (28x28x1 -> one logit). */
-export function buildDcganDiscriminator(seed = 101): tf.Sequential {
-  const model = tf.sequential({ name: 'dcgan_discriminator' });
-  model.add(
-    tf.layers.conv2d({
-      inputShape: [28, 28, 1],
-      filters: 64,
-      kernelSize: 5,
-      strides: 2,
-      padding: 'same',
-      kernelInitializer: glorot(seed),
-    }),
-  );
-  model.add(tf.layers.leakyReLU({ alpha: LEAK }));
-  model.add(tf.layers.dropout({ rate: 0.3, seed: seed + 10 }));
-  model.add(
-    tf.layers.conv2d({
-      filters: 128,
-      kernelSize: 5,
-      strides: 2,
-      padding: 'same',
-      kernelInitializer: glorot(seed + 1),
-    }),
-  );
-  assertShape('discriminator Conv 128', outputShape(model.layers[model.layers.length - 1]), [
-    null,
-    7,
-    7,
-    128,
-  ]);
-  model.add(tf.layers.leakyReLU({ alpha: LEAK }));
-  model.add(tf.layers.dropout({ rate: 0.3, seed: seed + 11 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 1, kernelInitializer: glorot(seed + 2) }));
-  return model;
 }
 
 /** An MLP generator, noise 100 -> 784 -> 28x28x1 in [-1, 1]. */
@@ -252,8 +177,8 @@ export interface AdversarialStepOptions {
  * [-1, 1] of the discriminator's input shape (the benchmark times computation, not data loading).
  */
 export function createAdversarialStep(
-  generator: tf.Sequential,
-  discriminator: tf.Sequential,
+  generator: tf.LayersModel,
+  discriminator: tf.LayersModel,
   options: AdversarialStepOptions = {},
 ): TrainingStep {
   const { batchSize = 64, seed = 1, learningRate = 1e-4 } = options;
@@ -359,10 +284,14 @@ export function createTrainingStep(name: WorkloadName, options: WorkloadOptions 
     throw new RangeError(`seed must be a positive integer (tf.js treats seed 0 as unseeded), got ${seed}.`);
   }
   if (name === 'dcgan') {
-    return createAdversarialStep(buildDcganGenerator(seed), buildDcganDiscriminator(seed + 100), {
-      batchSize,
-      seed,
-    });
+    return createAdversarialStep(
+      buildDcganGenerator({ seed }),
+      buildDcganDiscriminator({ seed: seed + 100 }),
+      {
+        batchSize,
+        seed,
+      },
+    );
   }
   if (name === 'mlp-gan') {
     return createAdversarialStep(buildMlpGenerator(seed), buildMlpDiscriminator(seed + 100), {

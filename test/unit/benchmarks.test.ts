@@ -5,8 +5,6 @@ import { initBackend } from '../../lib/backend';
 import {
   type BenchResult,
   benchCsv,
-  buildDcganDiscriminator,
-  buildDcganGenerator,
   createTrainingStep,
   formatBenchTable,
   layerFlops,
@@ -15,6 +13,7 @@ import {
   summarize,
   timingsByKernel,
 } from '../../lib/benchmarks';
+import { buildDcganDiscriminator, buildDcganGenerator } from '../../lib/models/dcgan';
 
 before(async () => {
   await initBackend({ force: 'cpu', env: {} });
