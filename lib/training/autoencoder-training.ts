@@ -8,11 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { assertConvTrainingSupported } from '../backend/conv-guard';
 import { deriveSeed } from '../data/random';
 import type { Autoencoder } from '../models/autoencoder';
-import type { ProgressMode } from '../visualisation/progress';
-import { epochSchedule, gatherImages, withEpochEndCallback } from './epoch-schedule';
-import { type GeneratorMetricsSchedule, generatorMetricsCallbacks } from './metric-callback';
+import { type EpochTrainingOptions, gatherImages, prepareEpochTraining } from './epoch-schedule';
 import type { StepMetrics, TrainingLog } from './training-log';
-import { type PeriodicCallback, runTrainingLoop } from './training-loop';
+import { runTrainingLoop } from './training-loop';
 
 /**
  * Adds Gaussian noise of standard deviation `std` to images in [0, 1] and clips the result to [0, 1]:
@@ -104,7 +102,7 @@ export function reconstructionError(
 }
 
 /** Options of {@link trainAutoencoder}. */
-export interface TrainAutoencoderOptions {
+export interface TrainAutoencoderOptions extends EpochTrainingOptions {
   /** Training images [N, 28, 28, 1] in [0, 1]. */
   trainImages: tf.Tensor4D;
   /**
@@ -112,27 +110,12 @@ export interface TrainAutoencoderOptions {
    * of noisy held-out inputs against the clean images).
    */
   testImages?: tf.Tensor4D;
-  /** Passes over the training images. */
-  epochs: number;
-  /** Default 64. */
-  batchSize?: number;
-  /** Adam's learning rate. Default 1e-3. */
-  learningRate?: number;
   /** Seed of the batch order and the noise. Default 0. */
   seed?: number;
   /** Train as a denoising autoencoder: inputs get this much Gaussian noise, targets stay clean. Default 0. */
   noiseStd?: number;
   /** Progress label. Default 'autoencoder'. */
   label?: string;
-  /** Progress display mode. Default 'auto'. */
-  progress?: ProgressMode;
-  /** Called every `every` steps (live charts). */
-  callbacks?: PeriodicCallback[];
-  /**
-   * Score generated images every N steps or epochs with a GeneratorEvaluator: the metrics are added as
-   * columns (fcd, classifierScore, ...) to the log rows of those steps, before `onEpochEnd` runs.
-   */
-  evaluate?: GeneratorMetricsSchedule;
   /** Called after each epoch (from 1), once its `testMse` is in the log. */
   onEpochEnd?: (epoch: number, log: TrainingLog) => void | Promise<void>;
 }
@@ -147,20 +130,7 @@ export async function trainAutoencoder(
 ): Promise<TrainingLog> {
   if (model.kind === 'conv') assertConvTrainingSupported();
   const { trainImages, testImages, seed = 0, noiseStd = 0 } = options;
-  const schedule = epochSchedule(trainImages.shape[0], {
-    epochs: options.epochs,
-    batchSize: options.batchSize ?? 64,
-    seed,
-  });
-  const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
-  const callbacks = withEpochEndCallback(
-    [
-      ...(options.callbacks ?? []),
-      ...generatorMetricsCallbacks(options.evaluate, { stepsPerEpoch: schedule.stepsPerEpoch }),
-    ],
-    schedule.stepsPerEpoch,
-    options.onEpochEnd,
-  );
+  const { schedule, optimizer, callbacks } = prepareEpochTraining(options);
   try {
     return await runTrainingLoop(
       {

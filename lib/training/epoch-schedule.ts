@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import pl from 'nodejs-polars';
 import { batchIndices } from '../data/datasets';
+import type { ProgressMode } from '../visualisation/progress';
+import { type GeneratorMetricsSchedule, generatorMetricsCallbacks } from './metric-callback';
 import type { TrainingLog } from './training-log';
 import type { PeriodicCallback } from './training-loop';
 
@@ -99,4 +101,59 @@ export function withEpochEndCallback(
 ): PeriodicCallback[] {
   if (!onEpochEnd) return [...callbacks];
   return [...callbacks, { every: stepsPerEpoch, run: (step, log) => onEpochEnd(step / stepsPerEpoch, log) }];
+}
+
+/** What every epoch-based trainer (the autoencoder's, the VAE's) takes besides its model. */
+export interface EpochTrainingOptions {
+  /** Training images [N, 28, 28, 1] in [0, 1]. */
+  trainImages: tf.Tensor4D;
+  /** Passes over the training images. */
+  epochs: number;
+  /** Default 64. */
+  batchSize?: number;
+  /** Adam's learning rate. Default 1e-3. */
+  learningRate?: number;
+  /** Seed of the batch order (and of the trainer's noise). Default 0. */
+  seed?: number;
+  /** Progress label (each trainer has its own default). */
+  label?: string;
+  /** Progress display mode. Default 'auto'. */
+  progress?: ProgressMode;
+  /** Called every `every` steps (live charts). */
+  callbacks?: PeriodicCallback[];
+  /**
+   * Score generated images every N steps or epochs with a GeneratorEvaluator: the metrics are added as
+   * columns (fcd, classifierScore, ...) to the log rows of those steps, before `onEpochEnd` runs.
+   */
+  evaluate?: GeneratorMetricsSchedule;
+  /** Called after each epoch (from 1), once the epoch's held-out metrics are in the log. */
+  onEpochEnd?: (epoch: number, log: TrainingLog) => void | Promise<void>;
+}
+
+/** The batch schedule, the Adam optimizer and the periodic callbacks of an epoch-based run. */
+export interface EpochTraining {
+  schedule: EpochSchedule;
+  optimizer: tf.Optimizer;
+  callbacks: PeriodicCallback[];
+}
+
+/**
+ * Sets up an epoch-based run from its options: the seeded batch schedule, Adam, and the callbacks (the
+ * caller's, the generator metrics of `evaluate`, then `onEpochEnd`). The caller disposes the optimizer.
+ */
+export function prepareEpochTraining(options: EpochTrainingOptions): EpochTraining {
+  const schedule = epochSchedule(options.trainImages.shape[0], {
+    epochs: options.epochs,
+    batchSize: options.batchSize ?? 64,
+    seed: options.seed ?? 0,
+  });
+  const callbacks = withEpochEndCallback(
+    [
+      ...(options.callbacks ?? []),
+      ...generatorMetricsCallbacks(options.evaluate, { stepsPerEpoch: schedule.stepsPerEpoch }),
+    ],
+    schedule.stepsPerEpoch,
+    options.onEpochEnd,
+  );
+  return { schedule, optimizer: tf.train.adam(options.learningRate ?? 1e-3), callbacks };
 }

@@ -14,11 +14,9 @@ import {
   reparameterize,
   vaeLossTerms,
 } from '../models/vae-objective';
-import type { ProgressMode } from '../visualisation/progress';
-import { epochSchedule, gatherImages, withEpochEndCallback } from './epoch-schedule';
-import { type GeneratorMetricsSchedule, generatorMetricsCallbacks } from './metric-callback';
+import { type EpochTrainingOptions, gatherImages, prepareEpochTraining } from './epoch-schedule';
 import type { TrainingLog } from './training-log';
-import { type PeriodicCallback, runTrainingLoop } from './training-loop';
+import { runTrainingLoop } from './training-loop';
 
 /** What one VAE step reports, averaged over the batch, in nats per image. */
 export interface VaeStepMetrics {
@@ -115,32 +113,17 @@ export function evaluateVae(vae: Vae, images: tf.Tensor4D, options: EvaluateVaeO
 }
 
 /** Options of {@link trainVae}. */
-export interface TrainVaeOptions {
+export interface TrainVaeOptions extends EpochTrainingOptions {
   /** Training images [N, 28, 28, 1] in [0, 1] (binary for a true Bernoulli likelihood). */
   trainImages: tf.Tensor4D;
   /** Held-out images: their negative ELBO, reconstruction and KL are logged after every epoch. */
   testImages?: tf.Tensor4D;
-  /** Passes over the training images. */
-  epochs: number;
-  /** Default 64. */
-  batchSize?: number;
-  /** Adam's learning rate. Default 1e-3. */
-  learningRate?: number;
   /** Weight of the KL term. Default 1. */
   beta?: number;
   /** Seed of the batch order and of every step's noise. Default 0. */
   seed?: number;
   /** Progress label. Default 'VAE'. */
   label?: string;
-  /** Progress display mode. Default 'auto'. */
-  progress?: ProgressMode;
-  /** Called every `every` steps (live charts). */
-  callbacks?: PeriodicCallback[];
-  /**
-   * Score generated images every N steps or epochs with a GeneratorEvaluator: the metrics are added as
-   * columns (fcd, classifierScore, ...) to the log rows of those steps, before `onEpochEnd` runs.
-   */
-  evaluate?: GeneratorMetricsSchedule;
   /** Called after each epoch (from 1), once its held-out metrics are in the log. */
   onEpochEnd?: (epoch: number, log: TrainingLog) => void | Promise<void>;
 }
@@ -152,20 +135,7 @@ export interface TrainVaeOptions {
 export async function trainVae(vae: Vae, options: TrainVaeOptions): Promise<TrainingLog> {
   if (vae.kind === 'conv') assertConvTrainingSupported();
   const { trainImages, testImages, seed = 0, beta = 1 } = options;
-  const schedule = epochSchedule(trainImages.shape[0], {
-    epochs: options.epochs,
-    batchSize: options.batchSize ?? 64,
-    seed,
-  });
-  const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
-  const callbacks = withEpochEndCallback(
-    [
-      ...(options.callbacks ?? []),
-      ...generatorMetricsCallbacks(options.evaluate, { stepsPerEpoch: schedule.stepsPerEpoch }),
-    ],
-    schedule.stepsPerEpoch,
-    options.onEpochEnd,
-  );
+  const { schedule, optimizer, callbacks } = prepareEpochTraining(options);
   try {
     return await runTrainingLoop(
       { steps: schedule.totalSteps, label: options.label ?? 'VAE', progress: options.progress, callbacks },
