@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import {
   ModelFileError,
   saveTensors,
 } from '../../lib/models';
+import { killDuringSaves } from './fixtures/kill-during-saves';
 
 let root: string;
 before(async () => {
@@ -134,19 +134,8 @@ describe('fileSystemHandler', () => {
           process.stdout.write('saved ' + i + '\\n');
         }
       })();`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        // kill it in the middle of its fourth save (2 MB of weights per save)
-        if (output.includes('saved 2')) setTimeout(() => child.kill('SIGKILL'), 20);
-      });
-      child.on('exit', () => resolve());
-      child.on('error', reject);
-    });
+    // kill it in the middle of its fourth save (2 MB of weights per save)
+    await killDuringSaves(script, 2, 20);
     const loaded = await tf.loadLayersModel(fileSystemHandler(dir));
     const [kernel] = loaded.getWeights();
     const values = kernel.dataSync();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { dcganTrainStep } from '../../lib/training/dcgan-step';
 import { optimizerStateTensors } from '../../lib/training/optimizer-state';
 import { TrainingLog } from '../../lib/training/training-log';
 import { tinyData, weightValues } from './fixtures/dcgan-tiny';
+import { killDuringSaves } from './fixtures/kill-during-saves';
 
 async function optimizerValues(optimizer: tf.Optimizer): Promise<Record<string, number[]>> {
   const { tensors, owned } = await optimizerStateTensors(optimizer);
@@ -132,19 +132,8 @@ describe('DCGAN checkpoints', () => {
           process.stdout.write('saved ' + i + '\\n');
         }
       })();`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        // kill it in the middle of its fourth save (about 4 MB of weights per save)
-        if (output.includes('saved 3')) setTimeout(() => child.kill('SIGKILL'), 15);
-      });
-      child.on('exit', () => resolve());
-      child.on('error', reject);
-    });
+    // kill it in the middle of its fourth save (about 4 MB of weights per save)
+    await killDuringSaves(script, 3, 15);
     const dir = await findCheckpoint(runDir);
     assert.ok(dir, 'a complete checkpoint is found');
     const optimizers = { optimizerG: tf.train.adam(1e-4), optimizerD: tf.train.adam(1e-4) };
