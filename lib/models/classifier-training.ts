@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchIndices } from '../data/datasets';
+import type { EpochRunOptions } from '../training/epoch-schedule';
 import type { TrainingLog } from '../training/training-log';
-import { type PeriodicCallback, runTrainingLoop } from '../training/training-loop';
-import type { ProgressMode } from '../visualisation/progress';
+import { runTrainingLoop } from '../training/training-loop';
 
 /** Inputs with their class labels. */
 export interface LabelledTensors {
@@ -18,23 +18,11 @@ export interface LabelledTensors {
 }
 
 /** Options of {@link trainClassifier}. */
-export interface TrainClassifierOptions {
-  /** Passes over the training data. */
-  epochs: number;
-  /** Examples per step. Default 64. */
-  batchSize?: number;
-  /** Adam's learning rate. Default 1e-3. */
-  learningRate?: number;
-  /** Seed of the batch order (each epoch has its own order). Default 0. */
-  seed?: number;
+export interface TrainClassifierOptions extends EpochRunOptions {
   /** Name of the progress display. Default: the model's name. */
   label?: string;
-  /** Progress display mode. Default 'auto'. */
-  progress?: ProgressMode;
   /** Transforms each batch of inputs before the step (data augmentation); `step` counts from 1. */
   augment?: (inputs: tf.Tensor, step: number) => tf.Tensor;
-  /** Periodic callbacks (live charts, evaluations), as for {@link runTrainingLoop}. */
-  callbacks?: PeriodicCallback[];
 }
 
 function checkLabelled(data: LabelledTensors, what: string): number {

@@ -103,24 +103,28 @@ export function withEpochEndCallback(
   return [...callbacks, { every: stepsPerEpoch, run: (step, log) => onEpochEnd(step / stepsPerEpoch, log) }];
 }
 
-/** What every epoch-based trainer (the autoencoder's, the VAE's) takes besides its model. */
-export interface EpochTrainingOptions {
-  /** Training images [N, 28, 28, 1] in [0, 1]. */
-  trainImages: tf.Tensor4D;
-  /** Passes over the training images. */
+/** The settings of an epoch-based run with Adam that every epoch-based trainer takes. */
+export interface EpochRunOptions {
+  /** Passes over the training data. */
   epochs: number;
-  /** Default 64. */
+  /** Examples per step. Default 64. */
   batchSize?: number;
   /** Adam's learning rate. Default 1e-3. */
   learningRate?: number;
-  /** Seed of the batch order (and of the trainer's noise). Default 0. */
+  /** Seed of the batch order (each epoch has its own order; also the trainer's noise). Default 0. */
   seed?: number;
   /** Progress label (each trainer has its own default). */
   label?: string;
   /** Progress display mode. Default 'auto'. */
   progress?: ProgressMode;
-  /** Called every `every` steps (live charts). */
+  /** Periodic callbacks (live charts, evaluations), as for `runTrainingLoop`. */
   callbacks?: PeriodicCallback[];
+}
+
+/** What the image trainers (the autoencoder's, the VAE's) take besides their model. */
+export interface EpochTrainingOptions extends EpochRunOptions {
+  /** Training images [N, 28, 28, 1] in [0, 1]. */
+  trainImages: tf.Tensor4D;
   /**
    * Score generated images every N steps or epochs with a GeneratorEvaluator: the metrics are added as
    * columns (fcd, classifierScore, ...) to the log rows of those steps, before `onEpochEnd` runs.
